@@ -1,0 +1,380 @@
+/**
+ * The one module that reads spec/wazo-auth.yaml. The mock and the suites both get their operations,
+ * request validators and response checks from here; nothing else restates a schema.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats ships CommonJS; under ESM its function sits on `default`.
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+/** Default location of the description, next to this file. */
+export const SPEC_PATH = fileURLToPath(new URL('./wazo-auth.yaml', import.meta.url));
+
+export type JsonObject = Record<string, unknown>;
+export type HttpMethod = 'get' | 'head' | 'post' | 'put' | 'delete' | 'patch' | 'options';
+const METHODS: HttpMethod[] = ['get', 'head', 'post', 'put', 'delete', 'patch', 'options'];
+
+/** A parameter after `$ref` resolution. */
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  schema: JsonObject;
+}
+
+/** What one declared response allows. */
+export interface ResponseSpec {
+  status: string;
+  /** media type → body validator; empty when the response has no body. */
+  content: Map<string, ValidateFunction | undefined>;
+  /** lower-cased header name → its declaration. */
+  headers: Map<string, { required: boolean; validate: ValidateFunction }>;
+  raw: JsonObject;
+}
+
+/** One operation of the description, with its validators compiled once. */
+export interface Operation {
+  operationId: string;
+  method: HttpMethod;
+  /** Path template relative to the server URL, e.g. `/token/{token}`. */
+  path: string;
+  parameters: Parameter[];
+  /** Validates `{path, query, header}` objects (header names lower-cased); coerces and fills defaults. */
+  validateParameters: ValidateFunction;
+  /**
+   * `schema` is the declared body schema; `object` is its object branch (the declared schema itself, or
+   * the object member of an `anyOf`), where the properties, their defaults and the `x-` rules live.
+   */
+  requestBody?: { required: boolean; schema: JsonObject; object: JsonObject; validate: ValidateFunction };
+  responses: Map<string, ResponseSpec>;
+  security: JsonObject[];
+  /** The `x-` extensions of the operation (`x-wazo-required-access`, `x-requirements`, ...). */
+  extensions: JsonObject;
+  raw: JsonObject;
+}
+
+/** A failed check of a response against the description. */
+export interface ResponseCheck {
+  ok: boolean;
+  errors: string[];
+}
+
+/** What an HTTP exchange looked like, as far as the response check is concerned. */
+export interface ObservedResponse {
+  status: number;
+  /** Header names in any case. */
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, raw text, or undefined/null/'' for no body. */
+  body: unknown;
+}
+
+export interface ApiSpec {
+  document: JsonObject;
+  /** Raw YAML text as read (served by GET /api/api.yml). */
+  source: string;
+  version: string;
+  /** Server base paths, e.g. `/0.1` and `/api/auth/0.1`. */
+  serverPaths: string[];
+  operations: Operation[];
+  operation(operationId: string): Operation;
+  /** Matches a path relative to a server URL. */
+  match(path: string): RouteMatch | undefined;
+  /** Checks one response (status, content type, body, declared headers) against an operation. */
+  checkResponse(operationId: string, response: ObservedResponse): ResponseCheck;
+  /** Compiles (once) a validator for a schema object taken from this document. */
+  compile(schema: JsonObject): ValidateFunction;
+}
+
+/** A path that matched a template, with every operation declared there. */
+export interface RouteMatch {
+  template: string;
+  params: Record<string, string>;
+  operations: Map<HttpMethod, Operation>;
+}
+
+/** Thrown when the description itself is broken (bad $ref, unknown keyword, missing operationId). */
+export class SpecError extends Error {
+  override readonly name = 'SpecError';
+}
+
+/** Resolves every local `$ref` in a document; sibling keys of a `$ref` are kept on top of the target. */
+export function dereference(document: JsonObject): JsonObject {
+  const cache = new Map<string, unknown>();
+  const pointer = (ref: string): unknown => {
+    if (!ref.startsWith('#/')) throw new SpecError(`only local $ref is supported, got ${ref}`);
+    let node: unknown = document;
+    for (const raw of ref.slice(2).split('/')) {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (node === null || typeof node !== 'object' || !(key in node)) throw new SpecError(`unresolvable $ref ${ref}`);
+      node = (node as JsonObject)[key];
+    }
+    return node;
+  };
+  const walk = (node: unknown, stack: string[]): unknown => {
+    if (Array.isArray(node)) return node.map((item) => walk(item, stack));
+    if (node === null || typeof node !== 'object') return node;
+    const obj = node as JsonObject;
+    if (typeof obj.$ref === 'string') {
+      const ref = obj.$ref;
+      if (stack.includes(ref)) throw new SpecError(`circular $ref ${[...stack, ref].join(' -> ')}`);
+      let target = cache.get(ref);
+      if (target === undefined) {
+        target = walk(pointer(ref), [...stack, ref]);
+        cache.set(ref, target);
+      }
+      const { $ref: _ignored, ...siblings } = obj;
+      if (Object.keys(siblings).length === 0) return target;
+      return { ...(target as JsonObject), ...(walk(siblings, stack) as JsonObject) };
+    }
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(obj)) out[key] = walk(value, stack);
+    return out;
+  };
+  return walk(document, []) as JsonObject;
+}
+
+function collectExtensionKeywords(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) node.forEach((item) => collectExtensionKeywords(item, into));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('x-')) into.add(key);
+      collectExtensionKeywords(value, into);
+    }
+  }
+}
+
+function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }, keywords: Iterable<string>): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    coerceTypes: options.coerceTypes ?? false,
+    useDefaults: options.useDefaults ?? false,
+  });
+  addFormats(ajv);
+  // OpenAPI annotations that are not JSON Schema keywords, and our own x- extensions.
+  ajv.addKeyword({ keyword: 'example', schemaType: ['object', 'array', 'string', 'number', 'boolean', 'null'] });
+  for (const keyword of keywords) ajv.addKeyword({ keyword });
+  return ajv;
+}
+
+const headerValue = (headers: ObservedResponse['headers'], name: string): string | undefined => {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? value.join(', ') : value;
+  }
+  return undefined;
+};
+
+const isEmptyBody = (body: unknown): boolean => body === undefined || body === null || body === '';
+
+/** Builds the API model from YAML text. Prefer {@link loadSpec}, which caches. */
+export function buildSpec(source: string): ApiSpec {
+  const document = parse(source) as JsonObject;
+  if (typeof document.openapi !== 'string' || !document.openapi.startsWith('3.1')) {
+    throw new SpecError('spec/wazo-auth.yaml must be OpenAPI 3.1');
+  }
+  const resolved = dereference(document);
+  const keywords = new Set<string>();
+  collectExtensionKeywords((resolved.components as JsonObject | undefined) ?? {}, keywords);
+  collectExtensionKeywords(resolved.paths, keywords);
+  const responseAjv = newAjv({}, keywords);
+  const bodyAjv = newAjv({}, keywords);
+  const paramAjv = newAjv({ coerceTypes: true, useDefaults: true }, keywords);
+  const compiled = new WeakMap<object, ValidateFunction>();
+  const compile = (ajv: Ajv2020, schema: JsonObject): ValidateFunction => {
+    if (ajv !== responseAjv) return ajv.compile(schema);
+    let fn = compiled.get(schema);
+    if (!fn) {
+      fn = ajv.compile(schema);
+      compiled.set(schema, fn);
+    }
+    return fn;
+  };
+
+  const operations: Operation[] = [];
+  const templates: { template: string; regex: RegExp; names: string[]; operations: Map<HttpMethod, Operation> }[] = [];
+  const paths = (resolved.paths ?? {}) as Record<string, JsonObject>;
+  for (const [template, item] of Object.entries(paths)) {
+    const names: string[] = [];
+    const pattern = template.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? c : `\\${c}`)).replace(/\{([^}]+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    const entry = { template, regex: new RegExp(`^${pattern}$`), names, operations: new Map<HttpMethod, Operation>() };
+    templates.push(entry);
+    const shared = (item.parameters ?? []) as Parameter[];
+    for (const method of METHODS) {
+      const raw = item[method] as JsonObject | undefined;
+      if (!raw) continue;
+      const operationId = raw.operationId;
+      if (typeof operationId !== 'string') throw new SpecError(`${method.toUpperCase()} ${template} has no operationId`);
+      const own = (raw.parameters ?? []) as Parameter[];
+      const parameters = [...shared.filter((p) => !own.some((o) => o.name === p.name && o.in === p.in)), ...own].map((p) => ({
+        ...p,
+        required: p.required === true,
+      }));
+      const group = (location: string) => {
+        const list = parameters.filter((p) => p.in === location);
+        const key = (p: Parameter) => (location === 'header' ? p.name.toLowerCase() : p.name);
+        return {
+          type: 'object',
+          properties: Object.fromEntries(list.map((p) => [key(p), p.schema ?? {}])),
+          required: list.filter((p) => p.required).map(key),
+        };
+      };
+      const validateParameters = compile(paramAjv, {
+        type: 'object',
+        properties: { path: group('path'), query: group('query'), header: group('header') },
+      });
+      let requestBody: Operation['requestBody'];
+      const body = raw.requestBody as JsonObject | undefined;
+      if (body) {
+        const media = ((body.content ?? {}) as Record<string, JsonObject>)['application/json'];
+        const schema = (media?.schema ?? {}) as JsonObject;
+        requestBody = { required: body.required === true, schema, object: objectBranch(schema), validate: compile(bodyAjv, schema) };
+      }
+      const responses = new Map<string, ResponseSpec>();
+      for (const [status, response] of Object.entries((raw.responses ?? {}) as Record<string, JsonObject>)) {
+        const content = new Map<string, ValidateFunction | undefined>();
+        for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, JsonObject>)) {
+          content.set(type, media.schema ? compile(responseAjv, media.schema as JsonObject) : undefined);
+        }
+        const headers = new Map<string, { required: boolean; validate: ValidateFunction }>();
+        for (const [name, header] of Object.entries((response.headers ?? {}) as Record<string, JsonObject>)) {
+          headers.set(name.toLowerCase(), {
+            required: header.required === true,
+            validate: compile(responseAjv, (header.schema ?? {}) as JsonObject),
+          });
+        }
+        responses.set(status, { status, content, headers, raw: response });
+      }
+      const extensions = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('x-')));
+      const operation: Operation = {
+        operationId,
+        method,
+        path: template,
+        parameters,
+        validateParameters,
+        requestBody,
+        responses,
+        security: (raw.security ?? resolved.security ?? []) as JsonObject[],
+        extensions,
+        raw,
+      };
+      if (operations.some((o) => o.operationId === operationId)) throw new SpecError(`duplicate operationId ${operationId}`);
+      operations.push(operation);
+      entry.operations.set(method, operation);
+    }
+  }
+  // Literal segments beat parameters: /users/me/... is tried before /users/{uuid}/... by sorting on
+  // the number of parameters.
+  templates.sort((a, b) => a.names.length - b.names.length);
+  const byId = new Map(operations.map((o) => [o.operationId, o]));
+
+  const checkResponse = (operationId: string, response: ObservedResponse): ResponseCheck => {
+    const operation = byId.get(operationId);
+    if (!operation) return { ok: false, errors: [`unknown operation ${operationId}`] };
+    const where = `${operationId} (${operation.method.toUpperCase()} ${operation.path}) ${response.status}`;
+    const declared =
+      operation.responses.get(String(response.status)) ??
+      operation.responses.get(`${String(response.status)[0]}XX`) ??
+      operation.responses.get('default');
+    if (!declared) {
+      return { ok: false, errors: [`${where}: status not declared (declared: ${[...operation.responses.keys()].join(', ')})`] };
+    }
+    const errors: string[] = [];
+    for (const [name, header] of declared.headers) {
+      const value = headerValue(response.headers, name);
+      if (value === undefined) {
+        if (header.required) errors.push(`${where}: missing header ${name}`);
+      } else if (!header.validate(value)) {
+        errors.push(`${where}: header ${name} ${formatErrors(header.validate.errors)}`);
+      }
+    }
+    const hasBody = !isEmptyBody(response.body) && operation.method !== 'head';
+    if (declared.content.size === 0) {
+      if (hasBody) errors.push(`${where}: no body is declared, but one was sent`);
+      return { ok: errors.length === 0, errors };
+    }
+    if (operation.method === 'head') return { ok: errors.length === 0, errors };
+    const contentType = (headerValue(response.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!declared.content.has(contentType)) {
+      errors.push(`${where}: content type "${contentType}" not declared (declared: ${[...declared.content.keys()].join(', ')})`);
+      return { ok: false, errors };
+    }
+    const validate = declared.content.get(contentType);
+    if (validate && !validate(response.body)) errors.push(`${where}: body ${formatErrors(validate.errors)}`);
+    return { ok: errors.length === 0, errors };
+  };
+
+  const info = (resolved.info ?? {}) as JsonObject;
+  return {
+    document,
+    source,
+    version: String(info.version ?? ''),
+    serverPaths: ((resolved.servers ?? []) as JsonObject[]).map((s) => String(s.url)),
+    operations,
+    operation(operationId) {
+      const op = byId.get(operationId);
+      if (!op) throw new SpecError(`no operation ${operationId} in the description`);
+      return op;
+    },
+    match(path) {
+      for (const t of templates) {
+        const m = t.regex.exec(path);
+        if (!m) continue;
+        const params: Record<string, string> = {};
+        t.names.forEach((name, i) => {
+          params[name] = safeDecode(m[i + 1]!);
+        });
+        return { template: t.template, params, operations: t.operations };
+      }
+      return undefined;
+    },
+    checkResponse,
+    compile: (schema) => compile(responseAjv, schema),
+  };
+}
+
+/** The object schema of a body: the schema itself, or the `type: object` member of its `anyOf`/`oneOf`. */
+export function objectBranch(schema: JsonObject): JsonObject {
+  if (schema.type === 'object' || schema.properties) return schema;
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const branch = ((schema[key] ?? []) as JsonObject[]).find((s) => s.type === 'object' || s.properties);
+    if (branch) return branch;
+  }
+  return schema;
+}
+
+/** The `default` of each property of an object schema. */
+export function defaultsOf(schema: JsonObject): JsonObject {
+  const properties = (objectBranch(schema).properties ?? {}) as Record<string, JsonObject>;
+  return Object.fromEntries(Object.entries(properties).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default]));
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** One line per ajv error: `/data/token must match format "uuid"`. */
+export function formatErrors(errors: ErrorObject[] | null | undefined): string {
+  if (!errors || errors.length === 0) return 'is invalid';
+  return errors.map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}`).join('; ');
+}
+
+let cached: ApiSpec | undefined;
+
+/** Loads spec/wazo-auth.yaml once per process. */
+export function loadSpec(): ApiSpec {
+  cached ??= buildSpec(readFileSync(SPEC_PATH, 'utf8'));
+  return cached;
+}
