@@ -1,0 +1,172 @@
+/**
+ * Turns the tests of one run into one result per requirement of the catalogue, and the gate's verdict.
+ * Pure: the reporter feeds it Playwright's results, the unit tests feed it synthetic ones.
+ */
+import type { Catalogue, Requirement } from '../../spec/requirements.ts';
+import type { ExpectedFailures } from '../expected-failures.ts';
+import type { ConformanceResult, Finding, Gate, RequirementResult, Summary, TestRecord } from './model.ts';
+
+/** Everything {@link aggregate} needs besides the catalogue and the tests. */
+export interface RunContext {
+  kitVersion: string;
+  specVersion: string;
+  target: { url: string | null; embeddedMock: boolean };
+  startedAt: Date;
+  finishedAt: Date;
+  strict: boolean;
+  grep: string | null;
+  expectFailuresFile: string | null;
+  expected: ExpectedFailures;
+  /** Playwright's overall status. */
+  runStatus: ConformanceResult['run']['status'];
+  /** Errors outside tests (global setup, worker crash, reporter problems), already redacted. */
+  runErrors: string[];
+}
+
+const NOT_RUN = new Set(['skipped', 'interrupted']);
+const FAILED = new Set(['failed', 'timedOut']);
+
+/**
+ * Which of a test's requirements a message is about: those it names, or all of them when it names none.
+ * A test checking two rules can say which one broke by putting its ID in the message.
+ */
+function concerned(test: TestRecord, message: string): string[] {
+  const named = test.requirements.filter((id) => message.includes(id));
+  return named.length > 0 ? named : test.requirements;
+}
+
+function judge(requirement: Requirement, tests: TestRecord[], grep: string | null): Pick<RequirementResult, 'status' | 'reason' | 'findings'> {
+  if (tests.length === 0) {
+    return { status: 'skipped', reason: grep ? `no test selected by --grep "${grep}"` : 'no test', findings: [] };
+  }
+  const failures: Finding[] = [];
+  const warnings: Finding[] = [];
+  for (const t of tests) {
+    if (FAILED.has(t.status)) {
+      const message = t.error ?? (t.status === 'timedOut' ? 'test timed out' : 'test failed');
+      if (concerned(t, message).includes(requirement.id)) failures.push({ kind: 'failure', test: t.title, message, evidence: t.evidence });
+    }
+    if (NOT_RUN.has(t.status)) continue;
+    for (const w of t.warnings) {
+      if (concerned(t, w).includes(requirement.id)) warnings.push({ kind: 'warning', test: t.title, message: w, evidence: t.evidence });
+    }
+    if (t.flaky) warnings.push({ kind: 'warning', test: t.title, message: 'passed only on retry (flaky)', evidence: [] });
+  }
+  if (failures.length > 0) return { status: 'failed', findings: [...failures, ...warnings] };
+  if (warnings.length > 0) return { status: 'warning', findings: warnings };
+  if (tests.some((t) => !NOT_RUN.has(t.status))) return { status: 'passed', findings: [] };
+  const reasons = [...new Set(tests.map((t) => (t.status === 'interrupted' ? 'interrupted' : (t.skipReason ?? 'skipped'))))];
+  return { status: 'skipped', reason: reasons.join('; '), findings: [] };
+}
+
+/** One result per catalogue requirement, in catalogue order. */
+export function judgeRequirements(catalogue: Catalogue, tests: TestRecord[], expected: ExpectedFailures, grep: string | null): RequirementResult[] {
+  return catalogue.requirements.map((requirement) => {
+    const own = tests.filter((t) => t.requirements.includes(requirement.id));
+    let { status, reason, findings } = judge(requirement, own, grep);
+    let expectedFailure: RequirementResult['expectedFailure'];
+    const why = expected.get(requirement.id);
+    if (why !== undefined) {
+      expectedFailure = { reason: why, nowPasses: status === 'passed' };
+      if (status === 'failed' || status === 'warning') [status, reason] = ['expected-failure', why];
+    }
+    return {
+      id: requirement.id,
+      title: requirement.title,
+      area: requirement.area,
+      severity: requirement.severity,
+      source: requirement.source,
+      status,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(expectedFailure ? { expectedFailure } : {}),
+      tests: own.map((t) => ({ title: t.title, file: t.file, line: t.line, project: t.project, status: t.status, durationMs: t.durationMs })),
+      findings,
+    };
+  });
+}
+
+/** Counts by status. */
+export function summarise(results: RequirementResult[], tests: TestRecord[]): Summary {
+  const count = (s: RequirementResult['status']) => results.filter((r) => r.status === s).length;
+  return {
+    requirements: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    warning: count('warning'),
+    skipped: count('skipped'),
+    expectedFailure: count('expected-failure'),
+    noTest: results.filter((r) => r.tests.length === 0).length,
+    expectedFailureNowPasses: results.filter((r) => r.expectedFailure?.nowPasses).length,
+    mustFailed: results.filter((r) => r.status === 'failed' && r.severity === 'must').length,
+    tests: tests.length,
+  };
+}
+
+const list = (ids: string[], max = 5) => (ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The verdict: 0 every `must` passed (skips allowed); 1 a `must` failed, a run error, or under strict a
+ * `should` failed, a warning or an expected failure that now passes; 2 nothing could run; 130 interrupted.
+ */
+export function decideGate(results: RequirementResult[], tests: TestRecord[], ctx: Pick<RunContext, 'strict' | 'grep' | 'runStatus' | 'runErrors'>): Gate {
+  const ran = tests.filter((t) => !NOT_RUN.has(t.status));
+  if (ctx.runStatus === 'interrupted') {
+    return { exitCode: 130, verdict: 'interrupted', reason: `interrupted after ${plural(ran.length, 'test')} of ${tests.length}; no verdict` };
+  }
+  if (ran.length === 0 && ctx.runErrors.length > 0) {
+    return { exitCode: 2, verdict: 'error', reason: `the suite could not run: ${ctx.runErrors[0]!.split('\n')[0]}` };
+  }
+  if (tests.length === 0) {
+    return {
+      exitCode: 2,
+      verdict: 'error',
+      reason: ctx.grep ? `--grep "${ctx.grep}" selects no test; grep matches test titles and requirement IDs` : 'the suite holds no test',
+    };
+  }
+  const mustFailed = results.filter((r) => r.status === 'failed' && r.severity === 'must').map((r) => r.id);
+  if (mustFailed.length > 0) {
+    return { exitCode: 1, verdict: 'fail', reason: `${plural(mustFailed.length, 'must requirement')} failed: ${list(mustFailed)}` };
+  }
+  if (ctx.runErrors.length > 0) {
+    return { exitCode: 1, verdict: 'fail', reason: `run error: ${ctx.runErrors[0]!.split('\n')[0]}` };
+  }
+  if (ctx.runStatus === 'timedout') {
+    return { exitCode: 1, verdict: 'fail', reason: 'the run hit its global timeout' };
+  }
+  if (ctx.strict) {
+    const loose = results
+      .filter((r) => r.status === 'failed' || r.status === 'warning' || r.expectedFailure?.nowPasses)
+      .map((r) => (r.expectedFailure?.nowPasses ? `${r.id} (expected to fail, passes)` : r.id));
+    if (loose.length > 0) return { exitCode: 1, verdict: 'fail', reason: `--strict: ${plural(loose.length, 'should requirement')} not met: ${list(loose)}` };
+  }
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  const expected = results.filter((r) => r.status === 'expected-failure').length;
+  const extras = [skipped ? `${skipped} skipped` : '', expected ? `${plural(expected, 'expected failure')}` : ''].filter(Boolean);
+  return { exitCode: 0, verdict: 'pass', reason: `every must requirement that ran passed${extras.length ? ` (${extras.join(', ')})` : ''}` };
+}
+
+/** Builds conformance.json's content. */
+export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunContext): ConformanceResult {
+  const unknownRequirements = [...new Set(tests.flatMap((t) => t.requirements))].filter((id) => !catalogue.has(id)).sort();
+  const runErrors = [...ctx.runErrors];
+  if (unknownRequirements.length > 0) {
+    runErrors.push(`tests carry requirement IDs missing from spec/requirements.yaml: ${unknownRequirements.join(', ')}`);
+  }
+  const requirements = judgeRequirements(catalogue, tests, ctx.expected, ctx.grep);
+  return {
+    format: 'wazo-auth-kit/conformance-result@1',
+    kit: { name: 'wazo-auth-kit', version: ctx.kitVersion },
+    spec: { version: ctx.specVersion, catalogueSize: catalogue.requirements.length },
+    target: ctx.target,
+    startedAt: ctx.startedAt.toISOString(),
+    finishedAt: ctx.finishedAt.toISOString(),
+    durationMs: Math.max(0, ctx.finishedAt.getTime() - ctx.startedAt.getTime()),
+    options: { strict: ctx.strict, grep: ctx.grep, expectFailuresFile: ctx.expectFailuresFile },
+    run: { status: ctx.runStatus, errors: runErrors },
+    gate: decideGate(requirements, tests, { ...ctx, runErrors }),
+    summary: summarise(requirements, tests),
+    requirements,
+    unknownRequirements,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * conformance.md: the run in a few tables, sized for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY).
+ */
+import type { ConformanceResult, Finding, RequirementResult, RequirementStatus } from './model.ts';
+
+const ICON: Record<RequirementStatus, string> = {
+  passed: '✅',
+  failed: '❌',
+  warning: '⚠️',
+  skipped: '⏭️',
+  'expected-failure': '🔶',
+};
+
+const VERDICT: Record<ConformanceResult['gate']['verdict'], string> = {
+  pass: '✅ PASS',
+  fail: '❌ FAIL',
+  error: '⛔ ERROR',
+  interrupted: '⏹️ INTERRUPTED',
+};
+
+/** A table cell: one line, pipes escaped, bounded length. */
+export function cell(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const short = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return short.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+}
+
+/** One line describing the evidence of a finding: `POST /0.1/token → 200: message`. */
+export function findingLine(f: Finding): string {
+  const e = f.evidence.at(-1);
+  const exchange = e?.request ? `${e.request}${e.status !== undefined ? ` → ${e.status}` : ''}` : '';
+  const schema = e?.schemaError ? ` (spec: ${e.schemaError})` : '';
+  return [exchange, f.message].filter(Boolean).join(': ') + schema;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Renders conformance.md. */
+export function renderMarkdown(result: ConformanceResult): string {
+  const s = result.summary;
+  const out: string[] = [];
+  out.push(`## wazo-auth conformance: ${VERDICT[result.gate.verdict]}`, '');
+  out.push(
+    `Target \`${result.target.url ?? 'unknown'}\`${result.target.embeddedMock ? ' (embedded mock)' : ''} · wazo-auth-kit ${result.kit.version} · spec ${result.spec.version} · ${result.startedAt} · ${seconds(result.durationMs)}`,
+    '',
+  );
+  out.push(`**${cell(result.gate.reason, 400)}** (exit ${result.gate.exitCode}${result.options.strict ? ', --strict' : ''})`, '');
+  out.push(
+    `${s.requirements} requirements: ${ICON.passed} ${s.passed} passed · ${ICON.failed} ${s.failed} failed (${s.mustFailed} must) · ${ICON.warning} ${s.warning} warnings · ${ICON['expected-failure']} ${s.expectedFailure} expected failures · ${ICON.skipped} ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} tests`,
+    '',
+  );
+
+  const areas = [...new Set(result.requirements.map((r) => r.area))];
+  out.push('| Area | ✅ | ❌ | ⚠️ | 🔶 | ⏭️ |', '|---|--:|--:|--:|--:|--:|');
+  for (const area of areas) {
+    const rs = result.requirements.filter((r) => r.area === area);
+    const n = (st: RequirementStatus) => rs.filter((r) => r.status === st).length || '';
+    out.push(`| ${cell(area)} | ${n('passed')} | ${n('failed')} | ${n('warning')} | ${n('expected-failure')} | ${n('skipped')} |`);
+  }
+  out.push('');
+
+  const section = (title: string, rows: RequirementResult[], describe: (r: RequirementResult) => string) => {
+    if (rows.length === 0) return;
+    out.push(`### ${title}`, '', '| Requirement | Severity | Title | Detail |', '|---|---|---|---|');
+    for (const r of rows) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.title, 100)} | ${cell(describe(r), 300)} |`);
+    out.push('');
+  };
+  const firstFinding = (r: RequirementResult) => (r.findings[0] ? findingLine(r.findings[0]) : (r.reason ?? ''));
+  section(`${ICON.failed} Failed`, result.requirements.filter((r) => r.status === 'failed'), firstFinding);
+  section(`${ICON.warning} Warnings`, result.requirements.filter((r) => r.status === 'warning'), firstFinding);
+  section(
+    `${ICON['expected-failure']} Expected failures`,
+    result.requirements.filter((r) => r.status === 'expected-failure'),
+    (r) => `${r.expectedFailure?.reason ?? ''} — ${firstFinding(r)}`,
+  );
+  section(
+    `🧹 Expected failures that now pass (remove them from ${result.options.expectFailuresFile ?? 'the file'})`,
+    result.requirements.filter((r) => r.expectedFailure?.nowPasses),
+    (r) => r.expectedFailure?.reason ?? '',
+  );
+  if (result.run.errors.length > 0) {
+    out.push('### ⛔ Run errors', '', ...result.run.errors.map((e) => `- ${cell(e, 400)}`), '');
+  }
+  const skipped = result.requirements.filter((r) => r.status === 'skipped');
+  if (skipped.length > 0) {
+    out.push(`<details><summary>${ICON.skipped} ${skipped.length} skipped</summary>`, '', '| Requirement | Severity | Reason |', '|---|---|---|');
+    for (const r of skipped) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.reason ?? '')} |`);
+    out.push('', '</details>', '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,117 @@
+/**
+ * The data behind every report: what the reporter collects from Playwright (test records) and what it
+ * writes as conformance.json (the result). spec/conformance-result.schema.json describes the latter for
+ * other tools; `schema.ts` checks each written file against it, so the two cannot drift apart.
+ */
+import type { Severity } from '../../spec/requirements.ts';
+
+/** What one request of a test looked like, as the suite attached it (already redacted). */
+export interface Evidence {
+  /** Request line, e.g. `POST /0.1/token`. */
+  request?: string;
+  status?: number;
+  /** A short excerpt of the response body. */
+  body?: string;
+  /** The spec violation, when the response contradicted spec/wazo-auth.yaml. */
+  schemaError?: string;
+  /** Anything else the suite attached (expected value, header...), kept as is. */
+  [key: string]: unknown;
+}
+
+/** Final status of one test (Playwright's `TestResult.status`). */
+export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+
+/** One Playwright test as the reports need it; built by the reporter, synthesised by unit tests. */
+export interface TestRecord {
+  /** Title path below the file, joined with ` › `. */
+  title: string;
+  /** Spec file relative to the repository, e.g. `suites/tokens.spec.ts`. */
+  file: string;
+  line: number;
+  project: string;
+  status: TestStatus;
+  /** Passed only after a retry. */
+  flaky: boolean;
+  durationMs: number;
+  requirements: string[];
+  /** Severity annotation of the test, when it has one. */
+  severity?: Severity;
+  warnings: string[];
+  skipReason?: string;
+  /** First error message (redacted, shortened) when the test failed. */
+  error?: string;
+  evidence: Evidence[];
+}
+
+/** Status of one requirement in a run. */
+export type RequirementStatus = 'passed' | 'failed' | 'skipped' | 'warning' | 'expected-failure';
+
+/** A failure or warning behind a requirement, with what the server answered. */
+export interface Finding {
+  kind: 'failure' | 'warning';
+  test: string;
+  message: string;
+  evidence: Evidence[];
+}
+
+/** One requirement of the catalogue and what the run found. */
+export interface RequirementResult {
+  id: string;
+  title: string;
+  area: string;
+  severity: Severity;
+  source: string;
+  status: RequirementStatus;
+  /** Why it was skipped ("no test", the skip reason), or why a failure is expected. */
+  reason?: string;
+  /** Set when the requirement is listed in the expected-failures file. */
+  expectedFailure?: {
+    reason: string;
+    /** true when the requirement passed after all: the entry can be removed from the file. */
+    nowPasses: boolean;
+  };
+  tests: { title: string; file: string; line: number; project: string; status: TestStatus; durationMs: number }[];
+  findings: Finding[];
+}
+
+/** The gate's verdict: the exit status of `wazo-auth-kit test` and why. */
+export interface Gate {
+  exitCode: 0 | 1 | 2 | 130;
+  verdict: 'pass' | 'fail' | 'error' | 'interrupted';
+  reason: string;
+}
+
+/** Counts by status, over the catalogue. */
+export interface Summary {
+  requirements: number;
+  passed: number;
+  failed: number;
+  warning: number;
+  skipped: number;
+  expectedFailure: number;
+  /** Skipped because no test of this run carries the requirement. */
+  noTest: number;
+  /** Listed as expected failures but passed. */
+  expectedFailureNowPasses: number;
+  /** Failed requirements of severity must (expected failures excluded). */
+  mustFailed: number;
+  tests: number;
+}
+
+/** Content of conformance.json. */
+export interface ConformanceResult {
+  format: 'wazo-auth-kit/conformance-result@1';
+  kit: { name: string; version: string };
+  spec: { version: string; catalogueSize: number };
+  target: { url: string | null; embeddedMock: boolean };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  options: { strict: boolean; grep: string | null; expectFailuresFile: string | null };
+  run: { status: 'passed' | 'failed' | 'interrupted' | 'timedout'; errors: string[] };
+  gate: Gate;
+  summary: Summary;
+  requirements: RequirementResult[];
+  /** Requirement IDs that tests carry but the catalogue lacks (a suite bug, reported as a run error). */
+  unknownRequirements: string[];
+}

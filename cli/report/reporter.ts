@@ -1,0 +1,228 @@
+/**
+ * The kit's Playwright reporter: prints progress with requirement IDs and a closing summary, then
+ * writes conformance.json/.md/.html and junit.xml (see write-reports.ts). Listed in
+ * playwright.config.ts, so `wazo-auth-kit test`, `npm test` and a plain `npx playwright test` leave the
+ * same reports. It also turns the gate's verdict into Playwright's exit status, so expected failures and
+ * --strict mean the same thing whichever way the suite is started.
+ *
+ * Settings, resolved once in `onConfigure` (environment first, then reporter options, then defaults):
+ * | variable                 | option           | meaning                                   | default               |
+ * |--------------------------|------------------|-------------------------------------------|-----------------------|
+ * | WAZO_KIT_REPORTS_DIR     | `outputDir`      | where the reports go                      | `reports/` by the config |
+ * | WAZO_KIT_STRICT=1        | `strict`         | should requirements fail the gate too     | off                   |
+ * | WAZO_KIT_EXPECT_FAILURES | `expectFailures` | expected-failures YAML file               | none                  |
+ * | WAZO_KIT_GREP            | —                | the --grep pattern, to explain skips      | none                  |
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import { SPEC_PATH } from '../../spec/loader.ts';
+import { loadRequirements, type Catalogue } from '../../spec/requirements.ts';
+import { loadExpectedFailures, type ExpectedFailures } from '../expected-failures.ts';
+import { passwordsFromEnv, redact, redactDeep, safeUrl } from '../redact.ts';
+import { aggregate } from './aggregate.ts';
+import type { ConformanceResult, Evidence, TestRecord } from './model.ts';
+import { paint, printSummary, progressLine } from './terminal.ts';
+import { writeReports } from './write-reports.ts';
+
+/** Options accepted in playwright.config.ts: `['./cli/report/reporter.ts', { outputDir: 'reports' }]`. */
+export interface KitReporterOptions {
+  outputDir?: string;
+  strict?: boolean;
+  expectFailures?: string;
+}
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const MAX_MESSAGE = 1200;
+const MAX_EVIDENCE = 5;
+
+const truthy = (v: string | undefined) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase());
+// Playwright's messages carry terminal colours; reports must not.
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** Playwright reporter writing the conformance reports; see the module comment. */
+export default class KitReporter implements Reporter {
+  private readonly options: KitReporterOptions;
+  private outputDir = resolve(REPO, 'reports');
+  private strict = false;
+  private grep: string | null = null;
+  private expectFile: string | null = null;
+  private expected: ExpectedFailures = new Map();
+  private catalogue!: Catalogue;
+  private startedAt = new Date();
+  private total = 0;
+  private done = 0;
+  private readonly records = new Map<string, TestRecord>();
+  private readonly runErrors: string[] = [];
+  private readonly passwords = passwordsFromEnv();
+  private readonly out = (line: string) => process.stdout.write(`${line}\n`);
+
+  constructor(options: KitReporterOptions = {}) {
+    this.options = options;
+  }
+
+  printsToStdio(): boolean {
+    return true;
+  }
+
+  onConfigure(config: FullConfig): void {
+    const base = config.configFile ? dirname(config.configFile) : process.cwd();
+    const dir = process.env.WAZO_KIT_REPORTS_DIR || this.options.outputDir;
+    this.outputDir = dir ? resolve(base, dir) : resolve(base, 'reports');
+    this.strict = truthy(process.env.WAZO_KIT_STRICT) || this.options.strict === true;
+    this.grep = process.env.WAZO_KIT_GREP || null;
+    const file = process.env.WAZO_KIT_EXPECT_FAILURES || this.options.expectFailures;
+    this.expectFile = file ? resolve(base, file) : null;
+    this.catalogue = loadRequirements();
+    if (this.expectFile) {
+      try {
+        this.expected = loadExpectedFailures(this.expectFile, this.catalogue);
+      } catch (error) {
+        this.runErrors.push((error as Error).message);
+      }
+    }
+  }
+
+  onBegin(_config: FullConfig, suite: Suite): void {
+    this.startedAt = new Date();
+    this.total = suite.allTests().length;
+    const t = this.target();
+    this.out(
+      `${paint.bold('wazo-auth-kit')} · ${t.url ?? 'unknown target'}${t.embeddedMock ? ' (embedded mock)' : ''} · ${this.total} tests over ${this.catalogue.requirements.length} requirements`,
+    );
+  }
+
+  onError(error: TestError): void {
+    const message = this.clean(error.message ?? error.value ?? 'unknown error');
+    this.runErrors.push(message);
+    this.out(paint.red(`error: ${message}`));
+  }
+
+  onStdOut(chunk: string | Buffer, test?: TestCase): void {
+    // Output of the global setup and of the tests, redacted like everything else the kit prints.
+    process.stdout.write(test ? this.clean(chunk.toString()).replace(/^/gm, '    │ ') : redact(chunk.toString(), this.passwords));
+  }
+
+  onStdErr(chunk: string | Buffer, test?: TestCase): void {
+    process.stderr.write(test ? this.clean(chunk.toString()).replace(/^/gm, '    │ ') : redact(chunk.toString(), this.passwords));
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const record = this.record(test, result);
+    const last = result.retry >= test.retries || result.status === 'passed' || result.status === 'skipped';
+    this.records.set(test.id, record);
+    if (last) this.done++;
+    this.out(progressLine(record, this.done, this.total, !last));
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] }> {
+    const finishedAt = new Date();
+    const tests = [...this.records.values()];
+    const started = performance.now();
+    const conformance = aggregate(this.catalogue, tests, {
+      kitVersion: kitVersion(),
+      specVersion: specVersion(),
+      target: this.target(),
+      startedAt: this.startedAt,
+      finishedAt,
+      strict: this.strict,
+      grep: this.grep,
+      expectFailuresFile: this.expectFile ? relative(process.cwd(), this.expectFile) || this.expectFile : null,
+      expected: this.expected,
+      runStatus: result.status,
+      runErrors: this.runErrors,
+    });
+    let files: string[] = [];
+    try {
+      files = writeReports(this.outputDir, conformance, tests, this.catalogue.areas);
+    } catch (error) {
+      this.out(paint.red(`wazo-auth-kit: could not write the reports to ${this.outputDir}: ${(error as Error).message}`));
+      return { status: 'failed' };
+    }
+    printSummary(this.out, conformance, files, this.outputDir, performance.now() - started);
+    if (result.status === 'interrupted') return { status: 'interrupted' };
+    return { status: conformance.gate.exitCode === 0 ? 'passed' : 'failed' };
+  }
+
+  /** The server under test, without credentials: WAZO_AUTH_URL, or the mock the config started. */
+  private target(): ConformanceResult['target'] {
+    const url = process.env.WAZO_AUTH_URL?.trim();
+    if (url) return { url: safeUrl(url), embeddedMock: false };
+    // suites/target.ts pins the embedded mock's port in WAZO_KIT_MOCK_PORT for the workers.
+    const port = process.env.WAZO_KIT_MOCK_PORT;
+    return { url: port ? `http://127.0.0.1:${port}/0.1` : null, embeddedMock: true };
+  }
+
+  private clean(text: string): string {
+    return redact(stripAnsi(text), this.passwords);
+  }
+
+  private record(test: TestCase, result: TestResult): TestRecord {
+    const annotations = [...test.annotations, ...(result.annotations ?? [])];
+    const seen = new Set<string>();
+    const unique = annotations.filter((a) => {
+      const key = `${a.type}\u0000${a.description ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const of = (type: string) => unique.filter((a) => a.type === type).map((a) => a.description ?? '');
+    const severity = of('severity')[0];
+    const error = result.errors[0];
+    const message = error ? this.clean(error.message ?? error.value ?? 'error').slice(0, MAX_MESSAGE) : undefined;
+    return {
+      title: this.clean(test.titlePath().slice(3).join(' › ')),
+      file: relative(REPO, test.location.file),
+      line: test.location.line,
+      project: test.parent.project()?.name ?? '',
+      status: result.status,
+      flaky: test.outcome() === 'flaky',
+      durationMs: Math.max(0, Math.round(result.duration)),
+      requirements: [...new Set(of('requirement').flatMap((d) => d.split(/[\s,]+/)).filter(Boolean))],
+      ...(severity === 'must' || severity === 'should' ? { severity } : {}),
+      warnings: of('warning').map((w) => this.clean(w)),
+      ...(result.status === 'skipped' ? { skipReason: this.clean([...of('skip'), ...of('fixme')].find(Boolean) ?? 'skipped') } : {}),
+      ...(message !== undefined && (result.status === 'failed' || result.status === 'timedOut') ? { error: message } : {}),
+      evidence: this.evidence(result),
+    };
+  }
+
+  private evidence(result: TestResult): Evidence[] {
+    const out: Evidence[] = [];
+    for (const a of result.attachments) {
+      if (a.name !== 'evidence') continue;
+      let text: string | undefined;
+      try {
+        text = a.body ? a.body.toString('utf8') : a.path ? readFileSync(a.path, 'utf8') : undefined;
+      } catch {
+        continue;
+      }
+      if (text === undefined) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = { note: text.slice(0, 500) };
+      }
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item && typeof item === 'object') out.push(redactDeep(item as Evidence, this.passwords));
+      }
+    }
+    return out.slice(-MAX_EVIDENCE);
+  }
+}
+
+let version: string | undefined;
+function kitVersion(): string {
+  version ??= (JSON.parse(readFileSync(resolve(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+function specVersion(): string {
+  // Only info.version is needed: parse the YAML rather than compile every validator of the loader.
+  const doc = parse(readFileSync(SPEC_PATH, 'utf8')) as { info?: { version?: unknown } };
+  return String(doc.info?.version ?? 'unknown');
+}

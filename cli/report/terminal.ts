@@ -1,0 +1,80 @@
+/**
+ * What the reporter prints: one progress line per test (requirement IDs first, so they can be grepped
+ * in a CI log) and the closing summary with the gate's verdict.
+ */
+import { relative } from 'node:path';
+import { findingLine } from './markdown.ts';
+import type { ConformanceResult, RequirementResult, TestRecord } from './model.ts';
+
+const colours = (process.stdout.isTTY && !process.env.NO_COLOR) || Boolean(process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0');
+const wrap = (code: number) => (s: string) => (colours ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** ANSI colours, off when stdout is not a terminal (or NO_COLOR is set). */
+export const paint = { red: wrap(31), green: wrap(32), yellow: wrap(33), grey: wrap(90), magenta: wrap(35), bold: wrap(1) };
+
+/** `  ✓ [ 12/120] TOKEN-BASIC-AUTH  tokens › Basic credentials give a token (35 ms)`, plus detail lines. */
+export function progressLine(t: TestRecord, done: number, total: number, willRetry = false): string {
+  const width = String(total).length;
+  const counter = paint.grey(`[${String(done).padStart(width)}/${total}]`);
+  const ids = t.requirements.length ? t.requirements.join(' ') : paint.yellow('(no requirement)');
+  const time = paint.grey(`(${t.durationMs} ms)`);
+  const failed = t.status === 'failed' || t.status === 'timedOut';
+  let mark: string;
+  let detail: string[] = [];
+  if (failed) {
+    mark = paint.red('✗');
+    detail = [paint.red(`${willRetry ? 'retrying: ' : ''}${firstLines(t.error ?? t.status, 4)}`)];
+    const e = t.evidence.at(-1);
+    if (e?.request) detail.push(paint.grey(`${e.request}${e.status !== undefined ? ` → ${e.status}` : ''}${e.schemaError ? ` (spec: ${e.schemaError})` : ''}`));
+  } else if (t.status === 'skipped' || t.status === 'interrupted') {
+    mark = paint.grey('-');
+    detail = [paint.grey(t.status === 'interrupted' ? 'interrupted' : `skipped: ${t.skipReason ?? ''}`)];
+  } else if (t.warnings.length > 0) {
+    mark = paint.yellow('!');
+    detail = t.warnings.map((w) => paint.yellow(`warning: ${firstLines(w, 2)}`));
+  } else {
+    mark = paint.green('✓');
+  }
+  const head = `  ${mark} ${counter} ${paint.bold(ids)}  ${t.title} ${time}`;
+  return [head, ...detail.map((d) => d.replace(/^/gm, '        '))].join('\n');
+}
+
+function firstLines(text: string, n: number): string {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  return lines.slice(0, n).join('\n') + (lines.length > n ? ' …' : '');
+}
+
+/** Prints the summary after the run: counts, what failed and why, where the reports are, the verdict. */
+export function printSummary(out: (line: string) => void, r: ConformanceResult, files: string[], dir: string, writeMs: number): void {
+  const s = r.summary;
+  const rel = (p: string) => relative(process.cwd(), p) || p;
+  out('');
+  out(
+    `${paint.bold(`${s.requirements} requirements:`)} ${paint.green(`${s.passed} passed`)}, ${paint.red(`${s.failed} failed`)} (${s.mustFailed} must), ${paint.yellow(`${s.warning} warnings`)}, ${paint.magenta(`${s.expectedFailure} expected failures`)}, ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} tests in ${(r.durationMs / 1000).toFixed(1)} s`,
+  );
+  const group = (title: string, rows: RequirementResult[], colour: (x: string) => string, detail: (x: RequirementResult) => string) => {
+    if (rows.length === 0) return;
+    out(colour(title));
+    for (const x of rows) {
+      out(`  ${colour(x.id)} (${x.severity}) ${x.title}`);
+      const d = detail(x);
+      if (d) out(paint.grey(`      ${firstLines(d, 3).replace(/\n/g, '\n      ')}`));
+    }
+  };
+  const finding = (x: RequirementResult) => (x.findings[0] ? findingLine(x.findings[0]) : '');
+  group('Failed:', r.requirements.filter((x) => x.status === 'failed'), paint.red, finding);
+  group('Warnings:', r.requirements.filter((x) => x.status === 'warning'), paint.yellow, finding);
+  group('Expected failures:', r.requirements.filter((x) => x.status === 'expected-failure'), paint.magenta, (x) => x.expectedFailure?.reason ?? '');
+  group(
+    `Expected to fail but passed — remove them from ${r.options.expectFailuresFile ?? 'the expected-failures file'}:`,
+    r.requirements.filter((x) => x.expectedFailure?.nowPasses),
+    paint.yellow,
+    () => '',
+  );
+  const noTest = r.requirements.filter((x) => x.tests.length === 0).map((x) => x.id);
+  if (noTest.length) out(paint.grey(`Without a test in this run: ${noTest.join(', ')}`));
+  for (const e of r.run.errors) out(paint.red(`Run error: ${firstLines(e, 3)}`));
+  out(`Reports (${Math.round(writeMs)} ms): ${files.map(rel).join(', ')}, ${rel(`${dir}/html/index.html`)}`);
+  const verdict = { pass: paint.green('PASS'), fail: paint.red('FAIL'), error: paint.red('ERROR'), interrupted: paint.yellow('INTERRUPTED') }[r.gate.verdict];
+  out(`${paint.bold('Gate:')} ${verdict} — ${r.gate.reason} (exit ${r.gate.exitCode})`);
+}
