@@ -2,11 +2,11 @@
  * The `wazo-auth-kit` command line: dispatches to one sub-command and returns its exit status.
  */
 import { readFileSync } from 'node:fs';
+import { CliError, EXIT } from './errors.ts';
+
+export { EXIT };
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
-/** Exit statuses shared by every sub-command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 interface Command {
   summary: string;
@@ -14,6 +14,20 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  test: {
+    summary: 'Run the conformance suite (default: against the embedded mock), write reports/, exit 0/1/2 as a CI gate',
+    async run(argv) {
+      const { testCommand } = await import('./test-command.ts');
+      return testCommand(argv);
+    },
+  },
+  compare: {
+    summary: 'Show where two conformance.json files differ; exit 1 when a must requirement does',
+    async run(argv) {
+      const { compareCommand } = await import('./compare.ts');
+      return compareCommand(argv);
+    },
+  },
   mock: {
     summary: 'Start the stateful wazo-auth mock server (default http+https on 127.0.0.1:9497)',
     async run(argv) {
@@ -57,5 +71,15 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`wazo-auth-kit: unknown command "${first}". Run "wazo-auth-kit --help" for the list.`);
     return EXIT.usage;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    // Kit failures carry their one-line message and exit status; anything else is a bug.
+    if (error instanceof CliError) {
+      console.error(`wazo-auth-kit: ${error.message}`);
+      return error.exitCode;
+    }
+    console.error(`wazo-auth-kit: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.usage;
+  }
 }

@@ -194,3 +194,32 @@ test('the schema rejects a passed requirement without tests and a URL with crede
   other.target.url = 'https://alice:alice-pw@wazo.example.com/api/auth/0.1';
   assert.match(validateResult(other).join('\n'), /target\/url/);
 });
+
+test('a spec violation in any test fails SPEC-RESPONSES-CONFORM with the offending exchange', () => {
+  const spec = buildCatalogue(`
+areas: { a: A, spec: S }
+requirements:
+  - { id: A-ONE, area: a, severity: must, title: one, source: t }
+  - { id: SPEC-RESPONSES-CONFORM, area: spec, severity: must, title: conform, source: t }
+`);
+  const violating = record(['A-ONE'], {
+    status: 'failed',
+    error: 'SPEC-RESPONSES-CONFORM: createToken 200: body /data must have required property utc_expires_at',
+    specViolations: ['createToken 200: body /data must have required property utc_expires_at [POST /0.1/token]'],
+    evidence: [{ request: 'GET /0.1/status' }, BROKEN_EVIDENCE],
+  });
+  const result = aggregate(spec, [violating], context());
+  const conform = statusOf(result, 'SPEC-RESPONSES-CONFORM');
+  assert.equal(conform.status, 'failed');
+  assert.match(conform.findings[0]!.message, /utc_expires_at/);
+  assert.deepEqual(conform.findings[0]!.evidence, [BROKEN_EVIDENCE]);
+  assert.equal(statusOf(result, 'A-ONE').status, 'failed', 'the test\'s own requirement could not be verified');
+  assert.match(result.gate.reason, /A-ONE, SPEC-RESPONSES-CONFORM/);
+});
+
+test('cleanup problems are listed once, without failing the gate', () => {
+  const left = 'token …1234abcd: DELETE /0.1/token/…1234abcd → 500';
+  const result = aggregate(catalogue, [record(['A-ONE'], { cleanupProblems: [left] }), record(['A-TWO'], { cleanupProblems: [left] })], context());
+  assert.deepEqual(result.run.cleanupProblems, [left]);
+  assert.equal(result.gate.exitCode, 0);
+});

@@ -24,6 +24,12 @@ export interface RunContext {
 }
 
 const NOT_RUN = new Set(['skipped', 'interrupted']);
+
+/**
+ * The requirement every answer is checked against (suites/api.ts checks each response with the
+ * loader and annotates a contradiction as `spec-violation`, whatever the test is about).
+ */
+export const SPEC_REQUIREMENT = 'SPEC-RESPONSES-CONFORM';
 const FAILED = new Set(['failed', 'timedOut']);
 
 /**
@@ -35,8 +41,8 @@ function concerned(test: TestRecord, message: string): string[] {
   return named.length > 0 ? named : test.requirements;
 }
 
-function judge(requirement: Requirement, tests: TestRecord[], grep: string | null): Pick<RequirementResult, 'status' | 'reason' | 'findings'> {
-  if (tests.length === 0) {
+function judge(requirement: Requirement, tests: TestRecord[], grep: string | null, violations: Finding[]): Pick<RequirementResult, 'status' | 'reason' | 'findings'> {
+  if (tests.length === 0 && violations.length === 0) {
     return { status: 'skipped', reason: grep ? `no test selected by --grep "${grep}"` : 'no test', findings: [] };
   }
   const failures: Finding[] = [];
@@ -52,6 +58,7 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
     }
     if (t.flaky) warnings.push({ kind: 'warning', test: t.title, message: 'passed only on retry (flaky)', evidence: [] });
   }
+  failures.push(...violations);
   if (failures.length > 0) return { status: 'failed', findings: [...failures, ...warnings] };
   if (warnings.length > 0) return { status: 'warning', findings: warnings };
   if (tests.some((t) => !NOT_RUN.has(t.status))) return { status: 'passed', findings: [] };
@@ -61,9 +68,13 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
 
 /** One result per catalogue requirement, in catalogue order. */
 export function judgeRequirements(catalogue: Catalogue, tests: TestRecord[], expected: ExpectedFailures, grep: string | null): RequirementResult[] {
+  // A spec violation found by any test is a failure of SPEC_REQUIREMENT, besides failing that test's own.
+  const violations: Finding[] = tests
+    .filter((t) => t.specViolations.length > 0 && !t.requirements.includes(SPEC_REQUIREMENT))
+    .map((t) => ({ kind: 'failure', test: t.title, message: t.specViolations.join('\n'), evidence: t.evidence.filter((e) => e.schemaError !== undefined) }));
   return catalogue.requirements.map((requirement) => {
     const own = tests.filter((t) => t.requirements.includes(requirement.id));
-    let { status, reason, findings } = judge(requirement, own, grep);
+    let { status, reason, findings } = judge(requirement, own, grep, requirement.id === SPEC_REQUIREMENT ? violations : []);
     let expectedFailure: RequirementResult['expectedFailure'];
     const why = expected.get(requirement.id);
     if (why !== undefined) {
@@ -163,7 +174,7 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
     finishedAt: ctx.finishedAt.toISOString(),
     durationMs: Math.max(0, ctx.finishedAt.getTime() - ctx.startedAt.getTime()),
     options: { strict: ctx.strict, grep: ctx.grep, expectFailuresFile: ctx.expectFailuresFile },
-    run: { status: ctx.runStatus, errors: runErrors },
+    run: { status: ctx.runStatus, errors: runErrors, cleanupProblems: [...new Set(tests.flatMap((t) => t.cleanupProblems))] },
     gate: decideGate(requirements, tests, { ...ctx, runErrors }),
     summary: summarise(requirements, tests),
     requirements,

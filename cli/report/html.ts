@@ -145,6 +145,7 @@ export function renderHtml(result: ConformanceResult, areaTitles: ReadonlyMap<st
 ${matrix}
 </tbody></table>
 ${result.run.errors.length ? `<h2>Run errors</h2><ul class="errors">${result.run.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
+${result.run.cleanupProblems.length ? `<h2>Left on the target</h2><ul class="errors">${result.run.cleanupProblems.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
 ${attention.length ? `<h2 id="attention">Needs attention (${attention.length})</h2>\n${attention.map(requirementBlock).join('\n')}` : ''}
 <h2>All requirements</h2>
 ${rest.map(requirementBlock).join('\n')}

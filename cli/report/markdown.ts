@@ -81,6 +81,9 @@ export function renderMarkdown(result: ConformanceResult): string {
   if (result.run.errors.length > 0) {
     out.push('### ⛔ Run errors', '', ...result.run.errors.map((e) => `- ${cell(e, 400)}`), '');
   }
+  if (result.run.cleanupProblems.length > 0) {
+    out.push('### 🧹 Left on the target', '', 'The suite could not remove these; delete them by hand on a shared host.', '', ...result.run.cleanupProblems.map((e) => `- ${cell(e, 300)}`), '');
+  }
   const skipped = result.requirements.filter((r) => r.status === 'skipped');
   if (skipped.length > 0) {
     out.push(`<details><summary>${ICON.skipped} ${skipped.length} skipped</summary>`, '', '| Requirement | Severity | Reason |', '|---|---|---|');

@@ -9,7 +9,8 @@ import type { Severity } from '../../spec/requirements.ts';
 export interface Evidence {
   /** Request line, e.g. `POST /0.1/token`. */
   request?: string;
-  status?: number;
+  /** null when no answer came (connection refused, timeout). */
+  status?: number | null;
   /** A short excerpt of the response body. */
   body?: string;
   /** The spec violation, when the response contradicted spec/wazo-auth.yaml. */
@@ -41,6 +42,10 @@ export interface TestRecord {
   /** First error message (redacted, shortened) when the test failed. */
   error?: string;
   evidence: Evidence[];
+  /** Answers that contradicted spec/wazo-auth.yaml (the suite's `spec-violation` annotations). */
+  specViolations: string[];
+  /** What the test created and its teardown could not remove (the suite's `cleanup` annotations). */
+  cleanupProblems: string[];
 }
 
 /** Status of one requirement in a run. */
@@ -108,7 +113,12 @@ export interface ConformanceResult {
   finishedAt: string;
   durationMs: number;
   options: { strict: boolean; grep: string | null; expectFailuresFile: string | null };
-  run: { status: 'passed' | 'failed' | 'interrupted' | 'timedout'; errors: string[] };
+  run: {
+    status: 'passed' | 'failed' | 'interrupted' | 'timedout';
+    errors: string[];
+    /** Things the suite created on the target and could not remove (not a conformance finding). */
+    cleanupProblems: string[];
+  };
   gate: Gate;
   summary: Summary;
   requirements: RequirementResult[];

@@ -187,6 +187,8 @@ export default class KitReporter implements Reporter {
       ...(result.status === 'skipped' ? { skipReason: this.clean([...of('skip'), ...of('fixme')].find(Boolean) ?? 'skipped') } : {}),
       ...(message !== undefined && (result.status === 'failed' || result.status === 'timedOut') ? { error: message } : {}),
       evidence: this.evidence(result),
+      specViolations: of('spec-violation').map((v) => this.clean(v)),
+      cleanupProblems: of('cleanup').map((c) => this.clean(c)),
     };
   }
 
@@ -207,7 +209,9 @@ export default class KitReporter implements Reporter {
       } catch {
         value = { note: text.slice(0, 500) };
       }
-      for (const item of Array.isArray(value) ? value : [value]) {
+      // suites/fixtures.ts attaches {exchanges: [...], omitted: n}; a bare array or object is accepted too.
+      const exchanges = value && typeof value === 'object' && Array.isArray((value as { exchanges?: unknown }).exchanges) ? (value as { exchanges: unknown[] }).exchanges : value;
+      for (const item of Array.isArray(exchanges) ? exchanges : [exchanges]) {
         if (item && typeof item === 'object') out.push(redactDeep(item as Evidence, this.passwords));
       }
     }

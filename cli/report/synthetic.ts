@@ -19,6 +19,8 @@ export function record(requirements: string[], overrides: Partial<TestRecord> = 
     requirements,
     warnings: [],
     evidence: [],
+    specViolations: [],
+    cleanupProblems: [],
     ...overrides,
   };
 }

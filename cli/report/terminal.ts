@@ -74,6 +74,7 @@ export function printSummary(out: (line: string) => void, r: ConformanceResult, 
   const noTest = r.requirements.filter((x) => x.tests.length === 0).map((x) => x.id);
   if (noTest.length) out(paint.grey(`Without a test in this run: ${noTest.join(', ')}`));
   for (const e of r.run.errors) out(paint.red(`Run error: ${firstLines(e, 3)}`));
+  for (const c of r.run.cleanupProblems) out(paint.yellow(`Left on the target (remove by hand): ${c}`));
   out(`Reports (${Math.round(writeMs)} ms): ${files.map(rel).join(', ')}, ${rel(`${dir}/html/index.html`)}`);
   const verdict = { pass: paint.green('PASS'), fail: paint.red('FAIL'), error: paint.red('ERROR'), interrupted: paint.yellow('INTERRUPTED') }[r.gate.verdict];
   out(`${paint.bold('Gate:')} ${verdict} — ${r.gate.reason} (exit ${r.gate.exitCode})`);
