@@ -1,0 +1,203 @@
+/**
+ * The request pipeline, free of sockets: match → validate → authorize → dispatch → respond, then the
+ * response check against the spec. `server.ts` feeds it parsed requests and writes what it returns.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiSpec, JsonObject, Operation } from '../spec/loader.ts';
+import { authorize, operationAccess } from './authorize.ts';
+import { corsHeaders, preflightHeaders } from './cors.ts';
+import { handleDevControl } from './dev-controls.ts';
+import { errorBody, errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
+import type { BehaviourFault, FaultRegistry } from './faults.ts';
+import { handlers, unhandledOperations } from './handlers/index.ts';
+import type { HandlerContext } from './handlers/types.ts';
+import type { Logger } from './log.ts';
+import { route } from './router.ts';
+import type { MockState } from './state/index.ts';
+import { declaredErrorShape, parseJsonBody, validateBody, validateParameters, type RequestParameters } from './validate.ts';
+
+/** A request as the server read it. */
+export interface IncomingRequest {
+  method: string;
+  /** The request target as sent: path and query string. */
+  target: string;
+  headers: IncomingHttpHeaders;
+  body?: Buffer;
+  remoteAddress: string;
+}
+
+/** A response that did not match the spec. */
+export interface CheckFailure {
+  operationId: string;
+  request: string;
+  status: number;
+  errors: string[];
+}
+
+/** What the pipeline needs. */
+export interface AppOptions {
+  spec: ApiSpec;
+  state: MockState;
+  faults: FaultRegistry;
+  behaviourFaults?: ReadonlySet<BehaviourFault>;
+  logger: Logger;
+  /** Check every answer against the spec (development and tests). */
+  checkResponses: boolean;
+  /** Called for each answer that does not match the spec, after it is logged. */
+  onCheckFailure?: (failure: CheckFailure) => void;
+}
+
+/** The answer to one request, with what the log line needs. */
+export interface Handled {
+  response: MockResponse;
+  operationId?: string;
+}
+
+const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+function splitTarget(target: string): { pathname: string; query: Record<string, string> } {
+  const at = target.indexOf('?');
+  const pathname = at < 0 ? target : target.slice(0, at);
+  const query: Record<string, string> = {};
+  if (at >= 0) {
+    // Flask's `request.args.get` takes the first value of a repeated parameter.
+    for (const [key, value] of new URLSearchParams(target.slice(at + 1))) if (!(key in query)) query[key] = value;
+  }
+  return { pathname, query };
+}
+
+function headerParams(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const text = first(value);
+    if (text !== undefined) out[name.toLowerCase()] = text;
+  }
+  return out;
+}
+
+function clientAddress(request: IncomingRequest): string {
+  // The service runs behind ProxyFix(x_for=1): the last X-Forwarded-For hop is the client (obs. 12e2).
+  const forwarded = first(request.headers['x-forwarded-for']);
+  const hop = forwarded?.split(',').pop()?.trim();
+  if (hop) return hop;
+  return request.remoteAddress.replace(/^::ffff:/, '');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Builds the pipeline for one server. Throws if an operation of the spec has no handler. */
+export function createApp(options: AppOptions): { handle(request: IncomingRequest): Promise<Handled> } {
+  const { spec, state, faults, logger } = options;
+  const missing = unhandledOperations(spec);
+  if (missing.length > 0) throw new Error(`[mock] no handler for operation(s) ${missing.join(', ')} of spec/wazo-auth.yaml`);
+  const behaviourFaults = options.behaviourFaults ?? new Set<BehaviourFault>();
+  const bareMessage = spec.compile((spec.document.components as { schemas: Record<string, JsonObject> }).schemas.BareMessage!);
+
+  async function runOperation(request: IncomingRequest, operation: Operation, pathParams: Record<string, string>, query: Record<string, string>): Promise<{ response: MockResponse; injected: boolean }> {
+    const fault = faults.take(operation.operationId);
+    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.status !== undefined) {
+      const message = `[mock] fault injected by /_mock/faults: ${fault.status} on ${operation.operationId}`;
+      const shape = declaredErrorShape(spec, operation, fault.status);
+      const payload =
+        shape === 'Error'
+          ? { shape, reason: message }
+          : shape === 'APIError'
+            ? { shape, message, error_id: 'mock-fault', details: {} }
+            : { shape, message };
+      return { response: { status: fault.status, headers: {}, body: errorBody(fault.status, payload, state.now()) }, injected: true };
+    }
+    const params: RequestParameters = validateParameters(spec, operation, { path: pathParams, query, header: headerParams(request.headers) });
+    const required = operationAccess(operation, params.path);
+    const caller = required === undefined ? undefined : authorize(state, required, request.headers);
+    // The body is read after the token check, as in the service (its decorator runs first).
+    const body = operation.requestBody ? validateBody(spec, operation, parseJsonBody(request.body)) : {};
+    const context: HandlerContext = {
+      spec,
+      operation,
+      state,
+      params,
+      body,
+      caller,
+      remoteAddr: clientAddress(request),
+      userAgent: first(request.headers['user-agent']) ?? '',
+      authorization: first(request.headers.authorization),
+      faults: behaviourFaults,
+    };
+    const result = handlers[operation.operationId]!(context);
+    const response: MockResponse = { status: result.status, headers: { ...result.headers } };
+    if (result.text) {
+      response.text = result.text.body;
+      response.headers['Content-Type'] = result.text.contentType;
+    } else if (result.body !== undefined && result.status !== 204) {
+      response.body = result.body;
+    }
+    return { response, injected: false };
+  }
+
+  function check(operation: Operation | undefined, request: IncomingRequest, response: MockResponse, isBare: boolean): void {
+    if (!options.checkResponses) return;
+    const observed = { status: response.status, headers: response.headers, body: response.text ?? response.body };
+    let problems: string[] = [];
+    if (operation) {
+      const result = spec.checkResponse(operation.operationId, observed);
+      // HTTP-level answers (unparseable body, 413, 500) are werkzeug's, whatever the operation declares.
+      if (!result.ok && !(isBare && bareMessage(response.body))) problems = result.errors;
+    } else if (isBare && !bareMessage(response.body)) {
+      problems = [`HTTP-level ${response.status} answer is not a BareMessage`];
+    }
+    if (problems.length === 0) return;
+    const failure: CheckFailure = { operationId: operation?.operationId ?? '(none)', request: `${request.method} ${request.target}`, status: response.status, errors: problems };
+    logger.error(`response does not match spec/wazo-auth.yaml: ${failure.operationId} ${response.status}: ${problems.join('; ')}`);
+    options.onCheckFailure?.(failure);
+  }
+
+  return {
+    async handle(request) {
+      const method = request.method.toUpperCase();
+      const origin = first(request.headers.origin);
+      const { pathname, query } = splitTarget(request.target);
+      let operation: Operation | undefined;
+      let response: MockResponse;
+      let isBare = false;
+      let injected = false;
+      let devControl = false;
+      try {
+        const routed = route(spec, method, pathname);
+        switch (routed.kind) {
+          case 'dev-control':
+            devControl = true;
+            response = handleDevControl({ spec, state, faults }, method, routed.path, request.body);
+            break;
+          case 'not-found':
+            throw errors.notFound(); // JSON, where the real service sends HTML (obs. 12f)
+          case 'method-not-allowed':
+            throw errors.methodNotAllowed(routed.allow);
+          case 'preflight':
+            response = {
+              status: 200,
+              headers: { 'Content-Type': 'text/html; charset=utf-8', Allow: routed.allow.join(', '), ...preflightHeaders(origin, first(request.headers['access-control-request-headers'])) },
+              text: '',
+            };
+            break;
+          case 'operation':
+            operation = routed.operation;
+            ({ response, injected } = await runOperation(request, routed.operation, routed.params, query));
+            break;
+        }
+      } catch (error) {
+        if (error instanceof MockHttpError) {
+          response = toErrorResponse(error, state.now());
+          isBare = error.payload.shape === 'BareMessage';
+        } else {
+          logger.error(`unexpected error on ${method} ${pathname.replace(/(\/token\/)[^/]+/, '$1…')}`, error);
+          response = toErrorResponse(errors.internal(), state.now());
+          isBare = true;
+        }
+      }
+      response.headers = { 'Content-Type': 'application/json', ...response.headers, ...corsHeaders(origin) };
+      if (!devControl && !injected) check(operation, request, response, isBare);
+      return { response, operationId: operation?.operationId };
+    },
+  };
+}

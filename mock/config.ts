@@ -1,0 +1,212 @@
+/**
+ * The mock's configuration, resolved once at the edge: command-line option, then environment
+ * variable, then default. The result is complete and validated; nothing deeper reads `process.env`.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { loadSpec } from '../spec/loader.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
+import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USERS, type SeedUser } from './state/seed.ts';
+import type { TlsMode } from './server.ts';
+import { readTlsFiles } from './tls.ts';
+
+/** A configuration mistake, with what to do about it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Everything `main` needs to start the mock. */
+export interface MockConfig {
+  help: boolean;
+  /** Default `127.0.0.1` (WAZO_MOCK_HOST). */
+  host: string;
+  /** Default 9497; 0 picks a free port (WAZO_MOCK_PORT). */
+  port: number;
+  /** Default `auto`: HTTP and HTTPS on the same port (WAZO_MOCK_TLS). */
+  tls: TlsMode;
+  /** PEM material from --cert/--key; undefined = self-signed. */
+  certificate?: { cert: string; key: string };
+  /** The users file, when one replaced the defaults (WAZO_MOCK_USERS). */
+  usersFile?: string;
+  users: SeedUser[];
+  /** Default `info` (WAZO_MOCK_LOG_LEVEL). */
+  logLevel: LogLevel;
+  /** Default 100 (WAZO_MOCK_MAX_SESSIONS). */
+  maxUserSessions: number;
+  /** Default on, off when NODE_ENV=production (WAZO_MOCK_CHECK_RESPONSES). */
+  checkResponses: boolean;
+}
+
+/** The `--help` text: each option with its environment variable and default. */
+export const HELP = `Usage: wazo-auth-kit mock [options]     (or: npx tsx mock/main.ts [options])
+
+A stateful mock of wazo-auth, answering under /0.1/... and /api/auth/0.1/... as the real service does
+(errors included), with developer controls under /_mock/. Stop it with Ctrl-C.
+
+Options (each falls back to an environment variable, then to its default):
+  --host HOST             interface to listen on        WAZO_MOCK_HOST          default 127.0.0.1
+  --port PORT             port, 0 for any free port      WAZO_MOCK_PORT          default 9497
+  --users FILE            YAML users file replacing      WAZO_MOCK_USERS         default admin/admin-secret,
+                          the default users                                      alice/alice-pw
+  --tls auto|on|off       auto: HTTP and HTTPS on the    WAZO_MOCK_TLS           default auto
+                          same port; on: HTTPS only;
+                          off: HTTP only
+  --cert FILE             PEM certificate for HTTPS      WAZO_MOCK_CERT          default: a self-signed
+  --key FILE              PEM private key for HTTPS      WAZO_MOCK_KEY           certificate for localhost
+                                                                                 and 127.0.0.1, cached in
+                                                                                 the temporary directory
+  --log-level LEVEL       silent|error|info|debug        WAZO_MOCK_LOG_LEVEL     default info
+  --max-sessions N        live sessions per user before  WAZO_MOCK_MAX_SESSIONS  default 100
+                          POST /token answers 429
+  --check-responses on|off  check every answer against   WAZO_MOCK_CHECK_RESPONSES
+                          spec/wazo-auth.yaml            default on (off when NODE_ENV=production)
+  -h, --help              show this help
+
+Users file (YAML), either a list or {users: [...]}; only username and password are required:
+  users:
+    - username: carol
+      password: carol-pw
+      uuid: 0c0ffee0-0000-4000-8000-000000000003   # default: random
+      firstname: Carol
+      lastname: Example
+      email: carol@example.com
+      purpose: user            # user | internal | external_api (default user)
+      acl: ["confd.users.me.#"] # granted on top of the default user policy
+      tenant_uuid: ${DEFAULT_TENANT_UUID}
+
+Developer controls (see mock/README.md):
+  GET /_mock/state   POST /_mock/reset   POST /_mock/clock {"advance": 7200}
+  POST /_mock/expire {"token": "..."}    POST|GET|DELETE /_mock/faults
+`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Option value, then environment variable, then default (Playwright's `takeFirst`). */
+function takeFirst<T>(...values: (T | undefined)[]): T | undefined {
+  return values.find((v) => v !== undefined && v !== '');
+}
+
+function parsePort(text: string, origin: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw new ConfigError(`${origin}: "${text}" is not a port; give a number from 0 to 65535 (0 = any free port).`);
+  return port;
+}
+
+function oneOf<T extends string>(value: string, choices: readonly T[], origin: string): T {
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${origin}: "${value}" is not one of ${choices.join(', ')}.`);
+  return value as T;
+}
+
+/** Reads and checks a users file. */
+export function readUsersFile(path: string): SeedUser[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`--users ${path}: cannot read the file (${(error as Error).message}).`);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`--users ${path}: not valid YAML (${(error as Error).message}).`);
+  }
+  const list = Array.isArray(document) ? document : (document as { users?: unknown } | null)?.users;
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigError(`--users ${path}: expected a non-empty list of users, or {users: [...]}; see --help.`);
+  const purposes = ((loadSpec().document.components as { schemas: Record<string, { enum?: string[] }> }).schemas.Purpose?.enum ?? ['user']) as SeedUser['purpose'][];
+  const seen = new Set<string>();
+  return list.map((entry: unknown, index: number) => {
+    const where = `--users ${path}: user #${index + 1}`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new ConfigError(`${where} must be a mapping with at least username and password.`);
+    const u = entry as Record<string, unknown>;
+    const text = (key: string, required = false): string | null => {
+      const value = u[key];
+      if (value === undefined || value === null) {
+        if (required) throw new ConfigError(`${where}: "${key}" is required.`);
+        return null;
+      }
+      if (typeof value !== 'string' && typeof value !== 'number') throw new ConfigError(`${where}: "${key}" must be a string.`);
+      return String(value);
+    };
+    const username = text('username', true)!;
+    if (username === '') throw new ConfigError(`${where}: "username" must not be empty.`);
+    if (seen.has(username)) throw new ConfigError(`${where}: username "${username}" appears twice.`);
+    seen.add(username);
+    const uuid = text('uuid') ?? randomUUID();
+    if (!UUID.test(uuid)) throw new ConfigError(`${where}: "uuid" must be a UUID such as ${randomUUID()}.`);
+    const tenant = text('tenant_uuid') ?? DEFAULT_TENANT_UUID;
+    if (!UUID.test(tenant)) throw new ConfigError(`${where}: "tenant_uuid" must be a UUID.`);
+    const purpose = text('purpose') ?? 'user';
+    if (!(purposes as string[]).includes(purpose)) throw new ConfigError(`${where}: "purpose" must be one of ${purposes.join(', ')}.`);
+    const acl = u.acl ?? [];
+    if (!Array.isArray(acl) || acl.some((a) => typeof a !== 'string')) throw new ConfigError(`${where}: "acl" must be a list of strings such as ["confd.users.me.#"].`);
+    return {
+      username,
+      password: text('password', true)!,
+      uuid: uuid.toLowerCase(),
+      firstname: text('firstname'),
+      lastname: text('lastname'),
+      email: text('email'),
+      purpose: purpose as SeedUser['purpose'],
+      acl: acl as string[],
+      tenant_uuid: tenant.toLowerCase(),
+      authentication_method: text('authentication_method') ?? 'default',
+    };
+  });
+}
+
+/** Resolves the configuration from command-line arguments and the environment. */
+export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): MockConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        users: { type: 'string' },
+        tls: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'log-level': { type: 'string' },
+        'max-sessions': { type: 'string' },
+        'check-responses': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}. Run with --help for the options.`);
+  }
+  const opt = (name: string) => values[name] as string | undefined;
+  const host = takeFirst(opt('host'), env.WAZO_MOCK_HOST) ?? '127.0.0.1';
+  const portText = takeFirst(opt('port'), env.WAZO_MOCK_PORT);
+  const port = portText === undefined ? 9497 : parsePort(portText, opt('port') !== undefined ? '--port' : 'WAZO_MOCK_PORT');
+  const tls = oneOf(takeFirst(opt('tls'), env.WAZO_MOCK_TLS) ?? 'auto', ['auto', 'on', 'off'] as const, '--tls');
+  const logLevel = oneOf(takeFirst(opt('log-level'), env.WAZO_MOCK_LOG_LEVEL) ?? 'info', LOG_LEVELS, '--log-level');
+  const sessionsText = takeFirst(opt('max-sessions'), env.WAZO_MOCK_MAX_SESSIONS);
+  const maxUserSessions = sessionsText === undefined ? DEFAULT_MAX_USER_SESSIONS : Number(sessionsText);
+  if (!Number.isInteger(maxUserSessions) || maxUserSessions < 1) throw new ConfigError(`--max-sessions: "${sessionsText}" must be a whole number of at least 1.`);
+  const checkText = takeFirst(opt('check-responses'), env.WAZO_MOCK_CHECK_RESPONSES);
+  const checkResponses = checkText === undefined ? env.NODE_ENV !== 'production' : oneOf(checkText, ['on', 'off'] as const, '--check-responses') === 'on';
+
+  const certFile = takeFirst(opt('cert'), env.WAZO_MOCK_CERT);
+  const keyFile = takeFirst(opt('key'), env.WAZO_MOCK_KEY);
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--cert and --key go together: give both, or neither for a self-signed certificate.');
+  let certificate: MockConfig['certificate'];
+  if (certFile && keyFile) {
+    if (tls === 'off') throw new ConfigError('--cert/--key given with --tls off: drop them, or use --tls auto or on.');
+    try {
+      const { cert, key } = readTlsFiles(certFile, keyFile);
+      certificate = { cert, key };
+    } catch (error) {
+      throw new ConfigError(`--cert/--key: cannot read the PEM files (${(error as Error).message}).`);
+    }
+  }
+  const usersFile = takeFirst(opt('users'), env.WAZO_MOCK_USERS);
+  const users = usersFile ? readUsersFile(usersFile) : DEFAULT_USERS.map((u) => ({ ...u, acl: [...u.acl] }));
+  return { help: values.help === true, host, port, tls, certificate, usersFile, users, logLevel, maxUserSessions, checkResponses };
+}

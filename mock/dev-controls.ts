@@ -1,0 +1,163 @@
+/**
+ * Developer controls under `/_mock/` (outside the API prefixes, so they cannot clash with it):
+ *
+ * | route                  | what it does                                                        |
+ * |------------------------|---------------------------------------------------------------------|
+ * | GET    /_mock/state    | users, live tokens with remaining lifetime, refresh tokens, sessions |
+ * | POST   /_mock/reset    | back to the seeded users, no tokens, clock offset 0, no faults       |
+ * | POST   /_mock/clock    | `{"advance": seconds}` moves the mock's clock forward               |
+ * | POST   /_mock/expire   | `{"token": "..."}` makes one access token expire now                |
+ * | GET    /_mock/faults   | the armed operation faults                                          |
+ * | POST   /_mock/faults   | `{"operationId", "status"?, "latencyMs"?, "times"?}` arms one         |
+ * | DELETE /_mock/faults   | disarms them all                                                    |
+ *
+ * These answers are not part of the spec and are not checked against it. Errors use the bare
+ * `{message}` shape.
+ */
+import type { ApiSpec } from '../spec/loader.ts';
+import { bareError, errors, type MockResponse } from './errors.ts';
+import type { FaultRegistry, OperationFault } from './faults.ts';
+import { microTimestamp } from './handlers/views.ts';
+import type { MockState } from './state/index.ts';
+
+/** What the controls act on. */
+export interface DevControlDeps {
+  spec: ApiSpec;
+  state: MockState;
+  faults: FaultRegistry;
+}
+
+const ROUTES: Record<string, string[]> = {
+  '/': ['GET'],
+  '/state': ['GET'],
+  '/reset': ['POST'],
+  '/clock': ['GET', 'POST'],
+  '/expire': ['POST'],
+  '/faults': ['GET', 'POST', 'DELETE'],
+};
+
+const ok = (body: unknown, status = 200): MockResponse => ({ status, headers: {}, body });
+
+function jsonObject(raw: Buffer | undefined): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw && raw.length > 0 ? raw.toString('utf8') : '{}');
+  } catch {
+    throw errors.badRequest();
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bareError(400, '[mock] the body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/** A readable picture of the whole state. Passwords are never included. */
+export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<string, unknown> {
+  const now = state.now();
+  const live = state.accessTokens.list(now);
+  return {
+    now: microTimestamp(now),
+    clock_offset_seconds: state.clock.offsetSeconds,
+    max_user_sessions: state.maxUserSessions,
+    /** Counts; `stored` includes expired tokens the sweeper has not dropped yet. */
+    access_tokens: { stored: state.accessTokens.size, live: live.length },
+    users: state.users.list().map((u) => ({
+      uuid: u.uuid,
+      username: u.username,
+      purpose: u.purpose,
+      enabled: u.enabled,
+      tenant_uuid: u.tenantUuid,
+      emails: u.emails.map((e) => e.address),
+      acl: u.acl,
+    })),
+    tokens: live.map((t) => ({
+      token: t.token,
+      user_uuid: t.userUuid,
+      session_uuid: t.sessionUuid,
+      mobile: t.mobile,
+      expires_at: microTimestamp(t.expiresAtMs),
+      remaining_seconds: Math.max(0, Math.round((t.expiresAtMs - now) / 1000)),
+      refresh_token_client_id: t.refreshToken ? (state.refreshTokens.get(t.refreshToken)?.clientId ?? null) : null,
+    })),
+    refresh_tokens: state.refreshTokens.list().map((r) => ({
+      token: r.token,
+      client_id: r.clientId,
+      user_uuid: r.userUuid,
+      mobile: r.mobile,
+      created_at: microTimestamp(r.createdAtMs),
+    })),
+    sessions: live.map((t) => ({ uuid: t.sessionUuid, user_uuid: t.userUuid, mobile: t.mobile, tenant_uuid: t.tenantUuid })),
+    faults: faults.list(),
+  };
+}
+
+function parseFault(spec: ApiSpec, body: Record<string, unknown>): OperationFault {
+  const { operationId, status, latencyMs, times } = body;
+  const known = spec.operations.map((o) => o.operationId);
+  if (typeof operationId !== 'string' || !known.includes(operationId)) {
+    throw bareError(400, `[mock] "operationId" must be one of: ${known.join(', ')}`);
+  }
+  if (status !== undefined && (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599)) {
+    throw bareError(400, '[mock] "status" must be an integer from 100 to 599');
+  }
+  if (latencyMs !== undefined && (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= 60_000))) {
+    throw bareError(400, '[mock] "latencyMs" must be a number of milliseconds from 0 to 60000');
+  }
+  if (status === undefined && latencyMs === undefined) throw bareError(400, '[mock] give "status", "latencyMs" or both');
+  if (times !== undefined && (!Number.isInteger(times) || (times as number) < 1)) {
+    throw bareError(400, '[mock] "times" must be a positive integer (omit it for every call)');
+  }
+  return {
+    operationId,
+    ...(status !== undefined ? { status: status as number } : {}),
+    ...(latencyMs !== undefined ? { latencyMs: latencyMs as number } : {}),
+    ...(times !== undefined ? { times: times as number } : {}),
+  };
+}
+
+/** Answers one `/_mock/...` request; `path` is what follows `/_mock`. */
+export function handleDevControl(deps: DevControlDeps, method: string, path: string, rawBody: Buffer | undefined): MockResponse {
+  const { spec, state, faults } = deps;
+  const route = path.replace(/\/+$/, '') || '/';
+  const allowed = ROUTES[route];
+  if (!allowed) throw errors.notFound();
+  if (method === 'OPTIONS') return { status: 200, headers: { Allow: [...allowed, 'OPTIONS'].join(', ') }, text: '' };
+  if (!allowed.includes(method) && !(method === 'HEAD' && allowed.includes('GET'))) throw errors.methodNotAllowed([...allowed, 'OPTIONS']);
+  const verb = method === 'HEAD' ? 'GET' : method;
+  switch (`${verb} ${route}`) {
+    case 'GET /':
+      return ok({ routes: Object.fromEntries(Object.entries(ROUTES).map(([r, m]) => [`/_mock${r === '/' ? '' : r}`, m])) });
+    case 'GET /state':
+      return ok(stateSnapshot(state, faults));
+    case 'POST /reset':
+      state.reset();
+      faults.clear();
+      return ok({ reset: true });
+    case 'GET /clock':
+      return ok({ now: microTimestamp(state.now()), offset_seconds: state.clock.offsetSeconds });
+    case 'POST /clock': {
+      const { advance } = jsonObject(rawBody);
+      if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) {
+        throw bareError(400, '[mock] "advance" must be a number of seconds >= 0, e.g. {"advance": 7200}');
+      }
+      state.clock.advance(advance);
+      return ok({ now: microTimestamp(state.now()), offset_seconds: state.clock.offsetSeconds });
+    }
+    case 'POST /expire': {
+      const { token } = jsonObject(rawBody);
+      if (typeof token !== 'string') throw bareError(400, '[mock] "token" must be an access token');
+      if (!state.expireAccessToken(token.toLowerCase())) throw bareError(404, '[mock] no live access token with that value');
+      return ok({ expired: true });
+    }
+    case 'GET /faults':
+      return ok({ faults: faults.list() });
+    case 'POST /faults': {
+      const fault = parseFault(spec, jsonObject(rawBody));
+      faults.set(fault);
+      return ok({ faults: faults.list() }, 201);
+    }
+    case 'DELETE /faults':
+      faults.clear();
+      return ok({ faults: [] });
+    default:
+      throw errors.methodNotAllowed([...allowed, 'OPTIONS']);
+  }
+}

@@ -1,0 +1,22 @@
+/** Every handler, keyed by the spec's operationId. */
+import type { ApiSpec } from '../../spec/loader.ts';
+import { sessionHandlers } from './sessions.ts';
+import { statusHandlers } from './status.ts';
+import { tokenHandlers } from './tokens.ts';
+import type { Handler } from './types.ts';
+import { userHandlers } from './users.ts';
+
+export type { Handler, HandlerContext, HandlerResult } from './types.ts';
+
+/** operationId → handler. */
+export const handlers: Readonly<Record<string, Handler>> = {
+  ...tokenHandlers,
+  ...userHandlers,
+  ...sessionHandlers,
+  ...statusHandlers,
+};
+
+/** The spec's operations that have no handler (the mock refuses to start with any). */
+export function unhandledOperations(spec: ApiSpec): string[] {
+  return spec.operations.map((o) => o.operationId).filter((id) => !(id in handlers));
+}

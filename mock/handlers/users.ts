@@ -1,0 +1,90 @@
+/** Users: list, create, read, replace, delete, change password (obs. 10). */
+import { errors } from '../errors.ts';
+import type { JsonObject } from '../../spec/loader.ts';
+import { targetUser } from './common.ts';
+import type { Handler, HandlerContext } from './types.ts';
+import { listPage, userView } from './views.ts';
+
+const USER_LIST = { searchFields: ['username', 'firstname', 'lastname', 'emails'], defaultOrder: 'username' };
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function existingUser(context: HandlerContext) {
+  const uuid = targetUser(context, context.params.path.user_uuid);
+  const user = context.state.users.get(uuid);
+  if (!user) throw errors.unknownUser(String(context.params.path.user_uuid));
+  return user;
+}
+
+const listUsers: Handler = (context) => {
+  const views = context.state.users.list().map(userView);
+  const { total, filtered, items } = listPage(views, context.params.query, USER_LIST);
+  return { status: 200, body: { filtered, total, items } };
+};
+
+const createUser: Handler = (context) => {
+  const body: JsonObject = context.body;
+  const { users } = context.state;
+  const uuid = str(body.uuid)?.toLowerCase();
+  if (uuid && users.has(uuid)) throw errors.uuidTaken(uuid);
+  const username = str(body.username);
+  if (username && users.loginTaken(username)) throw errors.loginTaken('username', username);
+  const email = str(body.email_address);
+  if (email && users.loginTaken(email)) throw errors.loginTaken('email_address', email);
+  const tenant = str(context.params.header['wazo-tenant']) ?? context.caller?.tenantUuid;
+  const user = users.create({
+    uuid: uuid ?? undefined,
+    username,
+    password: str(body.password),
+    firstname: str(body.firstname),
+    lastname: str(body.lastname),
+    emailAddress: email,
+    // A body of [] creates a plain, enabled user (obs. 10a4).
+    purpose: str(body.purpose) ?? 'user',
+    enabled: typeof body.enabled === 'boolean' ? body.enabled : true,
+    tenantUuid: tenant ?? context.state.users.list()[0]?.tenantUuid ?? '',
+  });
+  return { status: 200, body: userView(user) }; // 200, not 201 (obs. 10a)
+};
+
+const getUser: Handler = (context) => ({ status: 200, body: userView(existingUser(context)) });
+
+const updateUser: Handler = (context) => {
+  const user = existingUser(context);
+  const body = context.body;
+  const username = str(body.username);
+  if (username && context.state.users.loginTaken(username, user.uuid)) throw errors.loginTaken('username', username);
+  // PUT replaces: omitted fields become null (obs. 10d2).
+  const updated = context.state.users.replace(user.uuid, {
+    username,
+    firstname: str(body.firstname),
+    lastname: str(body.lastname),
+    purpose: str(body.purpose) ?? user.purpose,
+    enabled: typeof body.enabled === 'boolean' ? body.enabled : user.enabled,
+  });
+  return { status: 200, body: userView(updated ?? user) };
+};
+
+const deleteUser: Handler = (context) => {
+  const user = existingUser(context);
+  context.state.deleteUser(user.uuid); // its access tokens stay valid (obs. 13b)
+  return { status: 204 };
+};
+
+const changeUserPassword: Handler = (context) => {
+  const user = existingUser(context);
+  const outcome = context.state.changePassword(user.uuid, String(context.body.old_password), String(context.body.new_password));
+  if (outcome === 'wrong-password') throw errors.authenticationFailed(); // Error shape (obs. 10e2)
+  if (outcome === 'unknown-user') throw errors.unknownUser(user.uuid);
+  return { status: 204 };
+};
+
+/** Handlers of the user operations, by operationId. */
+export const userHandlers: Record<string, Handler> = {
+  listUsers,
+  createUser,
+  getUser,
+  updateUser,
+  deleteUser,
+  changeUserPassword,
+};

@@ -1,0 +1,280 @@
+/**
+ * The mock server: sockets, TLS, body reading and limits, logging, the expiry sweeper. Everything
+ * about what to answer lives in `app.ts`.
+ *
+ * TLS `auto` serves plain HTTP and HTTPS on ONE port: a TCP server peeks at the first byte of each
+ * connection (0x16 opens a TLS handshake) and hands the socket to an HTTPS or an HTTP server. So
+ * `http://127.0.0.1:9497/0.1` works as the real wazo-auth does, and `https://127.0.0.1:9497/api/auth/0.1`
+ * works for @wazo/sdk, which hard-codes https.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { loadSpec } from '../spec/loader.ts';
+import { createApp, type CheckFailure, type IncomingRequest } from './app.ts';
+import { errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
+import { FaultRegistry, type BehaviourFault } from './faults.ts';
+import { createLogger, redactTarget, type Logger, type LogLevel } from './log.ts';
+import { corsHeaders } from './cors.ts';
+import { MockState } from './state/index.ts';
+import type { SeedUser } from './state/seed.ts';
+import { cachedCertificate, generateAndCacheCertificate, type TlsMaterial } from './tls.ts';
+
+/** TLS modes: `auto` = HTTP and HTTPS on the same port, `on` = HTTPS only, `off` = HTTP only. */
+export type TlsMode = 'auto' | 'on' | 'off';
+
+/** Options of {@link startMockServer}. Every field has a default. */
+export interface MockServerOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 0 (the CLI defaults to 9497). */
+  port?: number;
+  /** Default `auto`. */
+  tls?: TlsMode;
+  /** Certificate and key (PEM); default a cached or generated self-signed one. */
+  certificate?: { cert: string; key: string };
+  /** Users to seed; default admin and alice. */
+  users?: readonly SeedUser[];
+  /** Live sessions per user before 429. Default 100. */
+  maxUserSessions?: number;
+  /** Default `info`; ignored when `logger` is given. */
+  logLevel?: LogLevel;
+  logger?: Logger;
+  /** Check every answer against the spec. Default: unless NODE_ENV=production. */
+  checkResponses?: boolean;
+  /** Called for each answer that does not match the spec (tests make it fail). */
+  onCheckFailure?: (failure: CheckFailure) => void;
+  /** Largest accepted request body. Default 64 KiB. */
+  bodyLimitBytes?: number;
+  /** How often expired tokens and their sessions are swept. Default 10 s. */
+  sweepIntervalMs?: number;
+  /** Named behaviour faults (reserved for `--fault`). */
+  behaviourFaults?: ReadonlySet<BehaviourFault>;
+}
+
+/** A running mock. */
+export interface MockServer {
+  /** Base URL with the real service's prefix: `http://HOST:PORT/0.1` (`https://` when TLS is `on`). */
+  url: string;
+  /** Base URL for @wazo/sdk: `https://HOST:PORT/api/auth/0.1`, when HTTPS is served. */
+  httpsUrl?: string;
+  /** `http://HOST:PORT` or `https://HOST:PORT` (no prefix), for `/_mock/` controls. */
+  origin: string;
+  port: number;
+  state: MockState;
+  faults: FaultRegistry;
+  /** Resolves when HTTPS can be served (immediately unless a certificate is being generated). */
+  tlsReady: Promise<TlsMaterial | undefined>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+const HTTP_TIMEOUTS = {
+  requestTimeout: 30_000,
+  headersTimeout: 10_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+  maxHeaderSize: 16 * 1024,
+};
+const FIRST_BYTE_TIMEOUT_MS = 10_000;
+
+class BodyTooLarge extends Error {}
+
+function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(chunks.length === 0 ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+    request.on('aborted', () => reject(new Error('aborted')));
+  });
+}
+
+function writeResponse(response: http.ServerResponse, method: string, answer: MockResponse): void {
+  const headers: Record<string, string | number> = { ...answer.headers };
+  let payload: Buffer | undefined;
+  if (answer.text !== undefined) payload = Buffer.from(answer.text, 'utf8');
+  else if (answer.body !== undefined) payload = Buffer.from(JSON.stringify(answer.body), 'utf8');
+  if (answer.status === 204 || answer.status === 304) payload = undefined;
+  // HEAD answers carry the length of the body a GET would get (obs. 8c2).
+  if (payload) headers['Content-Length'] = payload.length;
+  response.writeHead(answer.status, headers);
+  response.end(method === 'HEAD' ? undefined : payload);
+}
+
+/** Starts a mock server; resolves once it listens. */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const host = options.host ?? '127.0.0.1';
+  const tlsMode = options.tls ?? 'auto';
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const spec = loadSpec();
+  const state = new MockState({ users: options.users, maxUserSessions: options.maxUserSessions });
+  const faults = new FaultRegistry();
+  const app = createApp({
+    spec,
+    state,
+    faults,
+    logger,
+    behaviourFaults: options.behaviourFaults,
+    checkResponses: options.checkResponses ?? process.env.NODE_ENV !== 'production',
+    onCheckFailure: options.onCheckFailure,
+  });
+
+  const onRequest = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const method = (request.method ?? 'GET').toUpperCase();
+    const target = request.url ?? '/';
+    response.on('finish', () => {
+      logger.info(`${method} ${redactTarget(target)} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+    });
+    try {
+      let body: Buffer | undefined;
+      try {
+        body = await readBody(request, bodyLimit);
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) {
+          request.destroy();
+          return;
+        }
+        const answer = toErrorResponse(errors.payloadTooLarge(), state.now());
+        const origin = request.headers.origin;
+        answer.headers = { 'Content-Type': 'application/json', Connection: 'close', ...answer.headers, ...corsHeaders(Array.isArray(origin) ? origin[0] : origin) };
+        writeResponse(response, method, answer);
+        return;
+      }
+      const incoming: IncomingRequest = { method, target, headers: request.headers, body, remoteAddress: request.socket.remoteAddress ?? '' };
+      const { response: answer } = await app.handle(incoming);
+      if (!response.destroyed) writeResponse(response, method, answer);
+    } catch (error) {
+      // app.handle already turns handler bugs into 500s; this is the last guard (e.g. a write failure).
+      logger.error(`failed to answer ${method} ${redactTarget(target)}`, error);
+      if (!response.headersSent && !response.destroyed) {
+        const answer = toErrorResponse(error instanceof MockHttpError ? error : errors.internal(), state.now());
+        answer.headers = { 'Content-Type': 'application/json', ...answer.headers };
+        writeResponse(response, method, answer);
+      } else {
+        response.destroy();
+      }
+    }
+  };
+  const listener = (request: http.IncomingMessage, response: http.ServerResponse) => void onRequest(request, response);
+  const onClientError = (error: NodeJS.ErrnoException, socket: net.Socket | import('node:stream').Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify({ message: status === 400 ? 'The browser (or proxy) sent a request that this server could not understand.' : http.STATUS_CODES[status] });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n${body}`);
+  };
+
+  const plain = http.createServer(HTTP_TIMEOUTS, listener);
+  plain.on('clientError', onClientError);
+
+  // TLS material: given, cached, or generated in the background (plain HTTP answers meanwhile).
+  let secure: https.Server | undefined;
+  let tlsReady: Promise<TlsMaterial | undefined> = Promise.resolve(undefined);
+  const waitingForTls: net.Socket[] = [];
+  if (tlsMode !== 'off') {
+    const makeSecure = (material: TlsMaterial) => {
+      secure = https.createServer({ ...HTTP_TIMEOUTS, cert: material.cert, key: material.key, handshakeTimeout: 10_000 }, listener);
+      secure.on('clientError', onClientError);
+      secure.on('tlsClientError', (_error, socket) => socket.destroy());
+      for (const socket of waitingForTls.splice(0)) if (!socket.destroyed) handOver(socket, secure);
+      return material;
+    };
+    const given = options.certificate ? { ...options.certificate, source: 'files' as const } : cachedCertificate();
+    if (given) tlsReady = Promise.resolve(makeSecure(given));
+    else if (tlsMode === 'on') tlsReady = Promise.resolve(makeSecure(await generateAndCacheCertificate()));
+    else {
+      tlsReady = generateAndCacheCertificate().then(makeSecure, (error: unknown) => {
+        logger.error('could not generate a self-signed certificate; HTTPS is unavailable', error);
+        for (const socket of waitingForTls.splice(0)) socket.destroy();
+        return undefined;
+      });
+    }
+  }
+
+  const sockets = new Set<net.Socket>();
+  function handOver(socket: net.Socket, server: http.Server | https.Server): void {
+    server.emit('connection', socket);
+    // The HTTP parser reads through the socket's stream: restart it. The TLS layer reads the handle
+    // itself and first drains what was peeked (node's `initRead`); resuming here would steal its bytes.
+    if (server === plain) socket.resume();
+  }
+  const front = net.createServer({ pauseOnConnect: false }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      socket.setTimeout(0);
+      socket.pause();
+      socket.unshift(chunk);
+      const wantsTls = chunk[0] === 0x16;
+      if (wantsTls && tlsMode === 'off') return socket.destroy();
+      if (!wantsTls && tlsMode === 'on') return socket.destroy();
+      if (!wantsTls) return handOver(socket, plain);
+      if (secure) return handOver(socket, secure);
+      waitingForTls.push(socket);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject);
+    front.listen(options.port ?? 0, host, () => {
+      front.off('error', reject);
+      resolve();
+    });
+  });
+  front.on('error', (error) => logger.error('listener error', error));
+  const port = (front.address() as net.AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const httpOrigin = `http://${urlHost}:${port}`;
+  const httpsOrigin = `https://${urlHost}:${port}`;
+
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    state
+      .sweep()
+      .then((removed) => removed > 0 && logger.debug(`swept ${removed} expired token(s)`))
+      .catch((error: unknown) => logger.error('expiry sweep failed', error))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, options.sweepIntervalMs ?? 10_000);
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: tlsMode === 'on' ? `${httpsOrigin}/0.1` : `${httpOrigin}/0.1`,
+    httpsUrl: tlsMode === 'off' ? undefined : `${httpsOrigin}/api/auth/0.1`,
+    origin: tlsMode === 'on' ? httpsOrigin : httpOrigin,
+    port,
+    state,
+    faults,
+    tlsReady,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        front.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        plain.close();
+        secure?.close();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The mock's whole state and the rules that change it: logins, refresh grants, mobile revocation,
+ * the concurrent-session limit, password changes. Handlers translate HTTP to these calls and back;
+ * nothing here knows about HTTP.
+ */
+import { randomUUID } from 'node:crypto';
+import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
+import { AdjustableClock } from './clock.ts';
+import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
+import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
+import { UserStore, type UserRecord } from './users.ts';
+
+export type { AccessTokenRecord } from './access-tokens.ts';
+export type { RefreshTokenRecord } from './refresh-tokens.ts';
+export type { UserRecord, EmailRecord } from './users.ts';
+export type { SeedUser } from './seed.ts';
+
+/** How the state is set up. Every field has a default. */
+export interface StateOptions {
+  /** Users to seed (and to re-seed on reset); default admin and alice. */
+  users?: readonly SeedUser[];
+  /** Live sessions a user may hold; the next login gets 429. Default 100 (obs. 13a). */
+  maxUserSessions?: number;
+  /** ACL every token carries before the user's own. Default: the recording's default user policy. */
+  defaultUserPolicy?: readonly string[];
+  xivoUuid?: string;
+  clock?: AdjustableClock;
+}
+
+/** What a login or refresh asks for. */
+export interface TokenRequest {
+  expirationSeconds: number;
+  mobile: boolean;
+  remoteAddr: string;
+  userAgent: string;
+}
+
+/** The outcome of issuing a token. */
+export type IssueResult =
+  | { ok: true; token: AccessTokenRecord; refreshToken?: RefreshTokenRecord; sessionsRevoked: number }
+  | { ok: false; reason: 'too-many-sessions'; userUuid: string }
+  | { ok: false; reason: 'authentication-failed' };
+
+/** In-memory state of one mock server. */
+export class MockState {
+  readonly users = new UserStore();
+  readonly accessTokens = new AccessTokenStore();
+  readonly refreshTokens = new RefreshTokenStore();
+  readonly clock: AdjustableClock;
+  readonly maxUserSessions: number;
+  readonly defaultUserPolicy: readonly string[];
+  readonly xivoUuid: string;
+  private readonly seedUsers: readonly SeedUser[];
+
+  constructor(options: StateOptions = {}) {
+    this.clock = options.clock ?? new AdjustableClock();
+    this.maxUserSessions = options.maxUserSessions ?? DEFAULT_MAX_USER_SESSIONS;
+    this.defaultUserPolicy = options.defaultUserPolicy ?? DEFAULT_USER_POLICY;
+    this.xivoUuid = options.xivoUuid ?? XIVO_UUID;
+    this.seedUsers = options.users ?? DEFAULT_USERS;
+    this.reset();
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Back to the seeded users, no tokens, no clock offset. */
+  reset(): void {
+    this.users.clear();
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+    this.clock.reset();
+    for (const user of this.seedUsers) this.users.seed(user);
+  }
+
+  /** The enabled user with this login and password; undefined otherwise (no hint why). */
+  authenticate(login: string, password: string): UserRecord | undefined {
+    const user = this.users.findByLogin(login);
+    if (!user || !user.enabled || user.password === null || user.password !== password) return undefined;
+    return user;
+  }
+
+  /**
+   * Logs a user in. With `offline`, also returns a refresh token for (user, client_id): a desktop
+   * login returns the existing one (obs. 2b); a mobile login issues a new one and revokes every earlier
+   * mobile refresh token of the user, whatever its client_id, with the sessions created with them
+   * (obs. 11c: 1 revoked, 11g: 2 revoked; online mobile sessions survive, obs. 11i).
+   */
+  login(user: UserRecord, request: TokenRequest, offline?: { clientId: string }): IssueResult {
+    const now = this.now();
+    if (this.accessTokens.countForUser(user.uuid, now) >= this.maxUserSessions) {
+      return { ok: false, reason: 'too-many-sessions', userUuid: user.uuid };
+    }
+    let refreshToken: RefreshTokenRecord | undefined;
+    let sessionsRevoked = 0;
+    if (offline) {
+      const existing = this.refreshTokens.find(user.uuid, offline.clientId);
+      if (request.mobile) {
+        for (const earlier of this.refreshTokens.forUser(user.uuid)) {
+          if (!earlier.mobile) continue;
+          sessionsRevoked += this.accessTokens.removeByRefreshToken(earlier.token, now);
+          this.refreshTokens.remove(earlier.token);
+        }
+      } else if (existing) {
+        refreshToken = existing;
+      }
+      if (!refreshToken) {
+        refreshToken = {
+          token: randomUUID(),
+          clientId: offline.clientId,
+          userUuid: user.uuid,
+          tenantUuid: user.tenantUuid,
+          mobile: request.mobile,
+          createdAtMs: now,
+        };
+        this.refreshTokens.add(refreshToken);
+      }
+    }
+    const token = this.issue(user, request, now, refreshToken?.token);
+    return { ok: true, token, refreshToken, sessionsRevoked };
+  }
+
+  /**
+   * The refresh-token grant: a new access token for the refresh token's user, if `clientId` matches the
+   * one it was created for (obs. 3a, 4a). An access token is not a refresh token (obs. 6a).
+   */
+  refresh(refreshTokenValue: string, clientId: string, request: TokenRequest): IssueResult {
+    const refreshToken = this.refreshTokens.get(refreshTokenValue);
+    if (!refreshToken || refreshToken.clientId !== clientId) return { ok: false, reason: 'authentication-failed' };
+    const user = this.users.get(refreshToken.userUuid);
+    if (!user || !user.enabled) return { ok: false, reason: 'authentication-failed' };
+    const now = this.now();
+    if (this.accessTokens.countForUser(user.uuid, now) >= this.maxUserSessions) {
+      return { ok: false, reason: 'too-many-sessions', userUuid: user.uuid };
+    }
+    const token = this.issue(user, request, now, refreshToken.token);
+    return { ok: true, token, sessionsRevoked: 0 };
+  }
+
+  /** The live access token, or undefined (unknown, expired, revoked, or a refresh token). */
+  findAccessToken(token: string): AccessTokenRecord | undefined {
+    return this.accessTokens.get(token, this.now());
+  }
+
+  /** Ends an access token and its session; unknown tokens are fine (obs. 8f2). */
+  revokeAccessToken(token: string): void {
+    this.accessTokens.remove(token);
+  }
+
+  /** Forces an access token to expire now (developer control). */
+  expireAccessToken(token: string): boolean {
+    const record = this.findAccessToken(token);
+    if (!record) return false;
+    record.expiresAtMs = this.now();
+    this.accessTokens.remove(token);
+    return true;
+  }
+
+  /**
+   * Changes a password when the old one is right, then ends every session of the user (obs. 10f8,
+   * 10f9). Refresh tokens are kept: the recording does not show them revoked.
+   */
+  changePassword(userUuid: string, oldPassword: string, newPassword: string): 'changed' | 'wrong-password' | 'unknown-user' {
+    const user = this.users.get(userUuid);
+    if (!user) return 'unknown-user';
+    if (user.password === null || user.password !== oldPassword) return 'wrong-password';
+    this.users.setPassword(userUuid, newPassword);
+    this.accessTokens.removeForUser(userUuid, this.now());
+    return 'changed';
+  }
+
+  /**
+   * Deletes a user. Its access tokens stay valid, as in the real service (obs. 13b); its refresh
+   * tokens go, so that they cannot mint new tokens for a user that no longer exists.
+   */
+  deleteUser(userUuid: string): boolean {
+    if (!this.users.delete(userUuid)) return false;
+    for (const refreshToken of this.refreshTokens.forUser(userUuid)) this.refreshTokens.remove(refreshToken.token);
+    return true;
+  }
+
+  /** Drops expired tokens and their sessions; see {@link AccessTokenStore.sweep}. */
+  sweep(): Promise<number> {
+    return this.accessTokens.sweep(() => this.now());
+  }
+
+  private issue(user: UserRecord, request: TokenRequest, now: number, refreshToken: string | undefined): AccessTokenRecord {
+    const record: AccessTokenRecord = {
+      token: randomUUID(),
+      sessionUuid: randomUUID(),
+      userUuid: user.uuid,
+      tenantUuid: user.tenantUuid,
+      purpose: user.purpose,
+      pbxUserUuid: user.purpose === 'user' ? user.uuid : null,
+      acl: [...this.defaultUserPolicy, ...user.acl],
+      issuedAtMs: now,
+      expiresAtMs: now + request.expirationSeconds * 1000,
+      mobile: request.mobile,
+      refreshToken,
+      remoteAddr: request.remoteAddr,
+      userAgent: request.userAgent,
+    };
+    this.accessTokens.add(record);
+    return record;
+  }
+}
