@@ -187,10 +187,10 @@ export function buildSpec(source: string): ApiSpec {
   const paramAjv = newAjv({ coerceTypes: true, useDefaults: true }, keywords);
   const compiled = new WeakMap<object, ValidateFunction>();
   const compile = (ajv: Ajv2020, schema: JsonObject): ValidateFunction => {
-    if (ajv !== responseAjv) return ajv.compile(schema);
+    if (ajv !== responseAjv) return lazy(() => ajv.compile(schema));
     let fn = compiled.get(schema);
     if (!fn) {
-      fn = ajv.compile(schema);
+      fn = lazy(() => ajv.compile(schema));
       compiled.set(schema, fn);
     }
     return fn;
@@ -339,6 +339,22 @@ export function buildSpec(source: string): ApiSpec {
     checkResponse,
     compile: (schema) => compile(responseAjv, schema),
   };
+}
+
+/**
+ * A validator compiled on its first call. Compiling every validator up front took about a second per
+ * process (mock start-up, every test file); most processes use a handful of them.
+ */
+function lazy(build: () => ValidateFunction): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const validate = function (this: unknown, data: unknown, context?: unknown): boolean {
+    compiled ??= build();
+    const valid = (compiled as (this: unknown, d: unknown, c?: unknown) => boolean).call(this, data, context);
+    validate.errors = compiled.errors;
+    return valid;
+  } as ValidateFunction;
+  validate.errors = null;
+  return validate;
 }
 
 /** The object schema of a body: the schema itself, or the `type: object` member of its `anyOf`/`oneOf`. */
