@@ -1,0 +1,64 @@
+/**
+ * The conformance suite's Playwright configuration. The target comes from the environment
+ * (suites/target.ts documents every variable and its default): WAZO_AUTH_URL, WAZO_USERNAME,
+ * WAZO_PASSWORD, WAZO_ADMIN_USERNAME, WAZO_ADMIN_PASSWORD, WAZO_INSECURE. Without WAZO_AUTH_URL the
+ * suite starts the mock (mock/main.ts) on a free port and targets it.
+ *
+ *   npx playwright test                                   # against the embedded mock
+ *   WAZO_AUTH_URL=https://wazo.example.com/api/auth/0.1 \
+ *   WAZO_USERNAME=alice WAZO_PASSWORD=... npx playwright test
+ */
+import { defineConfig, type ReporterDescription } from '@playwright/test';
+import { target } from './suites/target.ts';
+
+const t = target();
+
+/** Where reports land (the CLI's --reports maps onto WAZO_KIT_REPORTS_DIR). */
+const reportsDir = process.env.WAZO_KIT_REPORTS_DIR ?? 'reports';
+
+/**
+ * Reporters. A conformance reporter (requirement matrix, conformance.json) plugs in here, e.g.
+ * `['./suites/reporter.ts', { outputDir: reportsDir }]`.
+ */
+const reporters: ReporterDescription[] = [
+  ['list'],
+  ['html', { outputFolder: `${reportsDir}/html`, open: 'never' }],
+  ['junit', { outputFile: `${reportsDir}/junit.xml` }],
+];
+
+export default defineConfig({
+  testDir: 'suites',
+  testMatch: '**/*.spec.ts',
+  // Not test-results/ itself: Playwright empties outputDir at each start, and the cleanup registry of
+  // an interrupted run (test-results/wazo-auth-kit-cleanup/) must survive until the next run removes it.
+  outputDir: 'test-results/playwright',
+  fullyParallel: true,
+  // The tests wait on the network, not the CPU: more workers than cores pays off (expiry tests overlap).
+  workers: Number(process.env.WAZO_KIT_WORKERS) || 4,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  globalSetup: './suites/global-setup.ts',
+  globalTeardown: './suites/global-teardown.ts',
+  reporter: reporters,
+  use: {
+    // No traces, videos or screenshots: traces would capture credentials and tokens.
+    trace: 'off',
+    video: 'off',
+    screenshot: 'off',
+    ignoreHTTPSErrors: t.insecure,
+    baseURL: t.baseURL,
+  },
+  webServer: t.embeddedMock
+    ? {
+        command: `node --import tsx mock/main.ts --host 127.0.0.1 --port ${t.mockPort} --tls off --log-level error`,
+        url: `http://127.0.0.1:${t.mockPort}/0.1/api/api.yml`,
+        reuseExistingServer: false,
+        timeout: 30_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 2_000 },
+      }
+    : undefined,
+});

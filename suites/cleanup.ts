@@ -1,0 +1,217 @@
+/**
+ * Leaves nothing behind on the target: every access token, refresh token and throwaway user a test
+ * creates is recorded here and removed when the test ends, pass or fail (fixture teardown). Each
+ * record is also appended to a file, so that the global teardown (and the next run's global setup, after
+ * a run was killed) can remove what a test could not.
+ *
+ * Order matters on the real service: deleting a user does not end its tokens (obs. 13b), so tokens
+ * and refresh tokens go first, users last.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { send } from './http.ts';
+import { shortToken } from './redact.ts';
+import type { Credentials, Target } from './target.ts';
+
+/** One thing the suite created on the target. */
+export type CleanupEntry =
+  | { kind: 'token'; token: string }
+  | { kind: 'refresh'; refreshToken: string; clientId: string }
+  | { kind: 'user'; uuid: string };
+
+/**
+ * Where the registry files live: outside Playwright's outputDir (which Playwright empties at the start
+ * of every run) so that a killed run's records survive until the next run cleans them up.
+ */
+export const CLEANUP_DIR = process.env.WAZO_KIT_CLEANUP_DIR ?? fileURLToPath(new URL('../test-results/wazo-auth-kit-cleanup/', import.meta.url));
+
+/** The registry of one test (or of the global setup). */
+export class CleanupRegistry {
+  readonly entries: CleanupEntry[] = [];
+
+  /** @param file append-only JSON-lines copy of the entries; undefined keeps them in memory only. */
+  constructor(private readonly file?: string) {}
+
+  /** Records one created thing. */
+  add(entry: CleanupEntry): void {
+    const key = JSON.stringify(entry);
+    if (this.entries.some((e) => JSON.stringify(e) === key)) return;
+    this.entries.push(entry);
+    if (!this.file) return;
+    try {
+      appendFileSync(this.file, `${key}\n`);
+    } catch {
+      // The directory went away (swept by hand): recreate it; the in-memory copy is still complete.
+      mkdirSync(dirname(this.file), { recursive: true });
+      appendFileSync(this.file, `${key}\n`);
+    }
+  }
+
+  /** Removes everything recorded; returns what could not be removed (redacted, one line each). */
+  async run(target: Target): Promise<string[]> {
+    const problems = await removeAll(this.entries, target);
+    if (problems.length === 0 && this.file) rmSync(this.file, { force: true });
+    return problems;
+  }
+}
+
+/**
+ * Creates this run's registry directory, owned by `pid` (the Playwright runner): a sweep leaves the
+ * directories of runs that are still alive alone.
+ */
+export function openRun(runId: string, baseURL: string, pid: number): string {
+  const dir = join(CLEANUP_DIR, runId);
+  if (!existsSync(join(dir, 'run.json'))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ baseURL, runId, pid, startedAt: new Date().toISOString() }));
+  }
+  return dir;
+}
+
+/** The registry file of one test of this run. */
+export function registryFile(runId: string, baseURL: string, name: string): string {
+  const dir = openRun(runId, baseURL, process.ppid);
+  return join(dir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`);
+}
+
+function alive(pid: unknown): boolean {
+  if (typeof pid !== 'number' || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const basic = (c: Credentials) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+/** Removes refresh tokens, then access tokens, then users (needs the admin for users). */
+export async function removeAll(entries: CleanupEntry[], target: Target): Promise<string[]> {
+  const problems: string[] = [];
+  const base = target.baseURL;
+  const opts = { insecure: target.insecure };
+  const deleteToken = async (token: string) => {
+    try {
+      const res = await send({ method: 'DELETE', url: `${base}/token/${encodeURIComponent(token)}`, headers: {} }, opts);
+      if (res.status >= 300 && res.status !== 404) problems.push(`token ${shortToken(token)}: DELETE answered ${res.status}`);
+    } catch (error) {
+      problems.push(`token ${shortToken(token)}: ${(error as Error).message}`);
+    }
+  };
+
+  // A refresh token is deleted by its own user; a refresh grant gives us that user's access token
+  // without any password (and answers 401 when the refresh token is already gone).
+  const refreshes = entries.filter((e): e is Extract<CleanupEntry, { kind: 'refresh' }> => e.kind === 'refresh');
+  await mapLimit(refreshes, 5, async (entry) => {
+    try {
+      const grant = await send(
+        {
+          method: 'POST',
+          url: `${base}/token`,
+          headers: { 'content-type': 'application/json' },
+          body: json({ client_id: entry.clientId, refresh_token: entry.refreshToken, expiration: 60 }),
+        },
+        opts,
+      );
+      if (grant.status === 401 || grant.status === 404) return;
+      const access = (grant.body as { data?: { token?: string } } | undefined)?.data?.token;
+      if (grant.status !== 200 || !access) {
+        problems.push(`refresh token ${shortToken(entry.refreshToken)}: refresh grant answered ${grant.status}`);
+        return;
+      }
+      const del = await send(
+        { method: 'DELETE', url: `${base}/users/me/tokens/${encodeURIComponent(entry.clientId)}`, headers: { 'x-auth-token': access } },
+        opts,
+      );
+      if (del.status !== 204 && del.status !== 404) problems.push(`refresh token ${shortToken(entry.refreshToken)}: DELETE answered ${del.status}`);
+      await deleteToken(access);
+    } catch (error) {
+      problems.push(`refresh token ${shortToken(entry.refreshToken)}: ${(error as Error).message}`);
+    }
+  });
+
+  const tokens = [...new Set(entries.flatMap((e) => (e.kind === 'token' ? [e.token] : [])))];
+  await mapLimit(tokens, 10, deleteToken);
+
+  const users = [...new Set(entries.flatMap((e) => (e.kind === 'user' ? [e.uuid] : [])))];
+  if (users.length > 0) {
+    if (!target.admin) {
+      problems.push(`${users.length} user(s) left: no admin credentials to delete them`);
+    } else {
+      try {
+        const login = await send(
+          { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
+          opts,
+        );
+        const admin = (login.body as { data?: { token?: string } } | undefined)?.data?.token;
+        if (login.status !== 200 || !admin) {
+          problems.push(`${users.length} user(s) left: admin login answered ${login.status}`);
+        } else {
+          await mapLimit(users, 5, async (uuid) => {
+            const res = await send({ method: 'DELETE', url: `${base}/users/${uuid}`, headers: { 'x-auth-token': admin } }, opts);
+            if (res.status !== 204 && res.status !== 404) problems.push(`user ${uuid}: DELETE answered ${res.status}`);
+          });
+          await deleteToken(admin);
+        }
+      } catch (error) {
+        problems.push(`${users.length} user(s) left: ${(error as Error).message}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Cleans what earlier test registries left for this target (a test whose teardown failed, or a run
+ * that was killed). `onlyRun` limits it to one run's directory. Returns the problems, one line each.
+ */
+export async function sweep(target: Target, onlyRun?: string): Promise<{ removed: number; problems: string[] }> {
+  if (!existsSync(CLEANUP_DIR)) return { removed: 0, problems: [] };
+  let removed = 0;
+  const problems: string[] = [];
+  for (const runId of readdirSync(CLEANUP_DIR)) {
+    if (onlyRun !== undefined && runId !== onlyRun) continue;
+    const dir = join(CLEANUP_DIR, runId);
+    let meta: { baseURL?: string; pid?: number } = {};
+    try {
+      meta = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { baseURL?: string; pid?: number };
+    } catch {
+      // No metadata: not ours to judge; leave it.
+      continue;
+    }
+    // Another run still in progress (same checkout, another terminal): its tests clean up after themselves.
+    if (onlyRun === undefined && alive(meta.pid)) continue;
+    // A port-less embedded mock of an earlier run is gone with its state: nothing to clean there.
+    if (meta.baseURL !== target.baseURL) {
+      if (onlyRun === undefined && /^http:\/\/127\.0\.0\.1:\d+\/0\.1$/.test(meta.baseURL ?? '')) rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    const entries: CleanupEntry[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          entries.push(JSON.parse(line) as CleanupEntry);
+        } catch {
+          // A line cut by a kill: skip it.
+        }
+      }
+    }
+    const left = await removeAll(entries, target);
+    removed += entries.length;
+    if (left.length === 0) rmSync(dir, { recursive: true, force: true });
+    else problems.push(...left);
+  }
+  return { removed, problems };
+}

@@ -1,0 +1,77 @@
+/**
+ * Runs once before any test: checks that the target answers and that the configured credentials work,
+ * and stops the run with ONE clear line when they do not (issue 4: "stops with one clear message").
+ * Also removes what an earlier, interrupted run left on this target (see suites/cleanup.ts).
+ */
+import { openRun, sweep } from './cleanup.ts';
+import { send, TransportError, type HttpResponse } from './http.ts';
+import { redactor } from './redact.ts';
+import { KIT, target, type Credentials, type Target } from './target.ts';
+
+/** An error whose message is the whole story: Playwright prints it without a stack. */
+class SetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = '';
+    this.stack = message;
+  }
+}
+
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i;
+
+async function call(t: Target, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<HttpResponse> {
+  try {
+    return await send(
+      {
+        method,
+        url: `${t.baseURL}${path}`,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
+      },
+      { insecure: t.insecure },
+    );
+  } catch (error) {
+    const code = error instanceof TransportError ? error.code : String(error);
+    const hint = TLS_CODES.test(code) ? 'set WAZO_INSECURE=1 to accept a self-signed certificate' : 'check WAZO_AUTH_URL';
+    throw new SetupError(`${KIT} cannot reach ${t.baseURL}: ${code} — ${hint}`);
+  }
+}
+
+/** Logs in and returns the token, or throws a one-line SetupError naming the variables to fix. */
+async function login(t: Target, credentials: Credentials, variables: string): Promise<string> {
+  const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const res = await call(t, 'POST', '/token', { authorization: basic, 'user-agent': 'wazo-auth-kit-setup' }, { expiration: 120 });
+  if (res.status === 401) throw new SetupError(`${KIT} ${variables} rejected (401) by ${t.baseURL}`);
+  if (res.status === 404 || res.status === 405) {
+    throw new SetupError(`${KIT} ${t.baseURL}/token answered ${res.status} — WAZO_AUTH_URL must be the base URL with its version prefix (e.g. https://wazo.example.com/api/auth/0.1)`);
+  }
+  const token = (res.body as { data?: { token?: unknown } } | undefined)?.data?.token;
+  if (res.status !== 200 || typeof token !== 'string') {
+    throw new SetupError(`${KIT} ${t.baseURL}/token answered ${res.status} to the ${variables} login, not a wazo-auth token — check WAZO_AUTH_URL`);
+  }
+  redactor.token(token);
+  return token;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const t = target();
+  if (t.problems.length > 0) throw new SetupError(t.problems[0]!);
+
+  await call(t, 'HEAD', '/status');
+  const userToken = await login(t, t.user, 'WAZO_USERNAME/WAZO_PASSWORD');
+  await call(t, 'DELETE', `/token/${userToken}`);
+  if (t.admin) {
+    const adminToken = await login(t, t.admin, 'WAZO_ADMIN_USERNAME/WAZO_ADMIN_PASSWORD');
+    const users = await call(t, 'GET', '/users?limit=1', { 'x-auth-token': adminToken });
+    await call(t, 'DELETE', `/token/${adminToken}`);
+    if (users.status !== 200) {
+      throw new SetupError(`${KIT} WAZO_ADMIN_USERNAME is not an administrator (GET /users answered ${users.status}) — give an account with the auth.users.* rights, or unset it to run the user-only tests`);
+    }
+  }
+
+  const leftovers = await sweep(t);
+  if (leftovers.problems.length > 0) {
+    process.stderr.write(`${KIT} an earlier run left ${leftovers.problems.length} item(s) on ${t.baseURL} that could not be removed: ${redactor.text(leftovers.problems.slice(0, 3).join('; '))}\n`);
+  }
+  openRun(t.runId, t.baseURL, process.pid);
+}
