@@ -1,0 +1,27 @@
+/**
+ * Start-up: from spawn() to the first 200 on POST /token (polled every 5 ms), median of N starts.
+ */
+import { waitForQuiet } from './cpu.ts';
+import { median } from './stats.ts';
+import { startTarget, stopTarget, type TargetSpec } from './targets.ts';
+
+/** Start-up figures of one target. */
+export interface StartupFigures {
+  id: string;
+  label: string;
+  command: string;
+  samplesMs: number[];
+  medianMs: number;
+}
+
+/** Starts and stops `spec` `count` times, one at a time, and keeps each time to first answer. */
+export async function measureStartup(spec: TargetSpec, label: string, count: number): Promise<StartupFigures> {
+  const samplesMs: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await waitForQuiet(5000); // start-up is CPU-bound: let other work settle (bounded)
+    const target = await startTarget(spec, { timeoutMs: 30_000, intervalMs: 5 });
+    samplesMs.push(target.startupMs);
+    await stopTarget(target);
+  }
+  return { id: spec.id, label, command: spec.describe('P'), samplesMs, medianMs: median(samplesMs) };
+}
