@@ -17,13 +17,13 @@ const t = target();
 const reportsDir = process.env.WAZO_KIT_REPORTS_DIR ?? 'reports';
 
 /**
- * Reporters. A conformance reporter (requirement matrix, conformance.json) plugs in here, e.g.
- * `['./suites/reporter.ts', { outputDir: reportsDir }]`.
+ * Reporters. cli/report/reporter.ts prints the progress (requirement IDs first) and the summary, and
+ * writes conformance.json/.md/.html and junit.xml (one testcase per test, requirement IDs in names and
+ * properties, expected failures as skipped); Playwright's own HTML report goes to html/.
  */
 const reporters: ReporterDescription[] = [
-  ['list'],
+  ['./cli/report/reporter.ts', { outputDir: reportsDir }],
   ['html', { outputFolder: `${reportsDir}/html`, open: 'never' }],
-  ['junit', { outputFile: `${reportsDir}/junit.xml` }],
 ];
 
 export default defineConfig({

@@ -39,3 +39,10 @@ test('redactDeep walks JSON values, keys included', () => {
 test('safeUrl drops credentials, query and fragment', () => {
   assert.equal(safeUrl('https://alice:pw@wazo.example.com/api/auth/0.1/?x=1#y'), 'https://wazo.example.com/api/auth/0.1');
 });
+
+test('prose about Basic credentials is not taken for a header', () => {
+  const title = 'Basic credentials without a colon get 401; Basic auth with an empty password';
+  assert.equal(redact(title, []), title);
+  assert.equal(redact(`Basic ${Buffer.from('no-colon').toString('base64')}`, []), `Basic ${Buffer.from('no-colon').toString('base64')}`);
+  assert.equal(redact(`basic ${Buffer.from('alice:').toString('base64')}`, []), 'basic [redacted]');
+});

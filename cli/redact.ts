@@ -21,7 +21,10 @@ const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g;
 const OPAQUE = /(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_+/=-])/g;
 // A Basic header carries base64(user:password): the password in clear for anyone who decodes it.
-const BASIC = /\b(Basic)\s+[A-Za-z0-9+/=._-]+/gi;
+// Only a value that decodes to `something:something` is taken for one, so that prose such as
+// "Basic credentials" stays readable.
+const BASIC = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi;
+const isCredentials = (b64: string) => b64.length % 4 === 0 && /^[\x20-\x7e]*:[\x20-\x7e]*$/.test(Buffer.from(b64, 'base64').toString('latin1'));
 
 /** The passwords of the current run, taken from the variables the suite reads. */
 export function passwordsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -40,7 +43,7 @@ export function redact(text: string, passwords: readonly string[] = passwordsFro
     out = out.replace(new RegExp(escape(password), 'g'), REDACTED_PASSWORD);
   }
   return out
-    .replace(BASIC, `$1 ${REDACTED_PASSWORD}`)
+    .replace(BASIC, (m, scheme: string, value: string) => (isCredentials(value) ? `${scheme} ${REDACTED_PASSWORD}` : m))
     .replace(JWT, (m) => redactToken(m))
     .replace(UUID, (m) => redactToken(m))
     .replace(OPAQUE, (m) => redactToken(m));

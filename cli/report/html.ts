@@ -42,6 +42,7 @@ a.cell:hover,a.cell:focus{outline:2px solid var(--fg);outline-offset:1px}
 .s-passed{background:var(--pass)}.s-failed{background:var(--fail)}.s-warning{background:var(--warn)}.s-skipped{background:var(--skip)}.s-expected-failure{background:var(--xfail)}
 a.cell.sev-should{border-style:dashed;border-color:rgba(255,255,255,.75)}
 a.cell.now-passes{box-shadow:0 0 0 3px var(--xfail)}
+a.cell.no-test{background:repeating-linear-gradient(135deg,var(--skip) 0 6px,#8c959f 6px 12px)}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;color:#fff;font-size:12px;font-weight:600;vertical-align:1px}
 details.req{border:1px solid var(--line);border-left:6px solid var(--c,var(--line));border-radius:6px;margin:8px 0;padding:6px 12px;background:#fff}
 details.req>summary{cursor:pointer;font-weight:600}details.req>summary code{font-size:13px}
@@ -104,7 +105,9 @@ export function renderHtml(result: ConformanceResult, areaTitles: ReadonlyMap<st
       const cells = result.requirements
         .filter((r) => r.area === area)
         .map((r) => {
-          const classes = ['cell', `s-${r.status}`, `sev-${r.severity}`, r.expectedFailure?.nowPasses ? 'now-passes' : ''].filter(Boolean).join(' ');
+          const classes = ['cell', `s-${r.status}`, `sev-${r.severity}`, r.expectedFailure?.nowPasses ? 'now-passes' : '', r.tests.length === 0 ? 'no-test' : '']
+            .filter(Boolean)
+            .join(' ');
           const tip = `${r.id} (${r.severity}): ${LABEL[r.status]}${r.reason ? ` — ${r.reason}` : ''}\n${r.title}`;
           return `<li><a class="${classes}" href="#req-${esc(r.id)}" title="${esc(tip)}" data-requirement="${esc(r.id)}" data-status="${r.status}">${esc(r.id)}</a></li>`;
         })
@@ -140,7 +143,7 @@ export function renderHtml(result: ConformanceResult, areaTitles: ReadonlyMap<st
 </header>
 <main>
 <h2>Requirement matrix</h2>
-<div class="legend">${(Object.keys(LABEL) as RequirementStatus[]).map((k) => `<span style="--c:${colour[k]}">${LABEL[k]}</span>`).join('')}<span style="--c:transparent;">dashed border: should (a warning, not a failure)</span></div>
+<div class="legend">${(Object.keys(LABEL) as RequirementStatus[]).map((k) => `<span style="--c:${colour[k]}">${LABEL[k]}</span>`).join('')}<span style="--c:repeating-linear-gradient(135deg,var(--skip) 0 3px,#8c959f 3px 6px)">no test</span><span style="--c:transparent;box-shadow:none">dashed border: should (a warning, not a failure) · purple ring: expected to fail but passes</span></div>
 <table class="matrix"><tbody>
 ${matrix}
 </tbody></table>

@@ -5,7 +5,7 @@
  * same reports. It also turns the gate's verdict into Playwright's exit status, so expected failures and
  * --strict mean the same thing whichever way the suite is started.
  *
- * Settings, resolved once in `onConfigure` (environment first, then reporter options, then defaults):
+ * Settings, resolved once in `onBegin` (environment first, then reporter options, then defaults):
  * | variable                 | option           | meaning                                   | default               |
  * |--------------------------|------------------|-------------------------------------------|-----------------------|
  * | WAZO_KIT_REPORTS_DIR     | `outputDir`      | where the reports go                      | `reports/` by the config |
@@ -68,7 +68,8 @@ export default class KitReporter implements Reporter {
     return true;
   }
 
-  onConfigure(config: FullConfig): void {
+  /** Resolves the settings (see the module comment); Playwright calls it once, before any test. */
+  onBegin(config: FullConfig, suite: Suite): void {
     const base = config.configFile ? dirname(config.configFile) : process.cwd();
     const dir = process.env.WAZO_KIT_REPORTS_DIR || this.options.outputDir;
     this.outputDir = dir ? resolve(base, dir) : resolve(base, 'reports');
@@ -84,9 +85,6 @@ export default class KitReporter implements Reporter {
         this.runErrors.push((error as Error).message);
       }
     }
-  }
-
-  onBegin(_config: FullConfig, suite: Suite): void {
     this.startedAt = new Date();
     this.total = suite.allTests().length;
     const t = this.target();
@@ -119,6 +117,16 @@ export default class KitReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] }> {
+    // Playwright swallows a reporter's exceptions silently; a broken report must not look like a pass.
+    try {
+      return await this.finish(result);
+    } catch (error) {
+      this.out(paint.red(`wazo-auth-kit: internal error while writing the reports: ${(error as Error).stack ?? String(error)}`));
+      return { status: 'failed' };
+    }
+  }
+
+  private async finish(result: FullResult): Promise<{ status?: FullResult['status'] }> {
     const finishedAt = new Date();
     const tests = [...this.records.values()];
     const started = performance.now();

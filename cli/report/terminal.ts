@@ -72,7 +72,8 @@ export function printSummary(out: (line: string) => void, r: ConformanceResult, 
     () => '',
   );
   const noTest = r.requirements.filter((x) => x.tests.length === 0).map((x) => x.id);
-  if (noTest.length) out(paint.grey(`Without a test in this run: ${noTest.join(', ')}`));
+  // Under --grep most requirements have no selected test: the count is enough.
+  if (noTest.length) out(paint.grey(r.options.grep ? `${noTest.length} requirements have no test selected by --grep` : `Without a test: ${noTest.join(', ')}`));
   for (const e of r.run.errors) out(paint.red(`Run error: ${firstLines(e, 3)}`));
   for (const c of r.run.cleanupProblems) out(paint.yellow(`Left on the target (remove by hand): ${c}`));
   out(`Reports (${Math.round(writeMs)} ms): ${files.map(rel).join(', ')}, ${rel(`${dir}/html/index.html`)}`);
