@@ -67,14 +67,22 @@ const targetFlags = (proxy: RecordingProxy, dir: string, admin = true) => [
 ];
 const isolated = (dir: string) => ['--', '--output', join(dir, 'playwright-output')];
 
-/** Access tokens seen by the proxy that the mock still accepts: what a run left behind. */
-async function stillValid(mock: MockProcess, tokens: Iterable<string>): Promise<number> {
-  let valid = 0;
+/**
+ * Access tokens seen by the proxy that the mock still accepts: what a run left behind. Those expiring
+ * within `graceSeconds` are counted apart (`shortLived`): the suite's cleanup obtains 60-second tokens
+ * through refresh grants, and one caught by Ctrl-C between the grant and its DELETE expires on its own.
+ */
+async function leftBehind(mock: MockProcess, tokens: Iterable<string>, graceSeconds = 0): Promise<{ longLived: number; shortLived: number }> {
+  const out = { longLived: 0, shortLived: 0 };
   for (const token of tokens) {
-    const res = await fetch(`${mock.origin}/0.1/token/${token}`, { method: 'HEAD' });
-    if (res.status === 204) valid++;
+    const res = await fetch(`${mock.origin}/0.1/token/${token}`);
+    if (res.status !== 200) continue;
+    const { data } = (await res.json()) as { data: { utc_expires_at: string } };
+    const remaining = (Date.parse(`${data.utc_expires_at}Z`) - Date.now()) / 1000;
+    if (remaining <= graceSeconds) out.shortLived++;
+    else out.longLived++;
   }
-  return valid;
+  return out;
 }
 
 let mock: MockProcess;
@@ -167,7 +175,10 @@ test('a full run exits 0, writes the five reports, and no password or token appe
   // The scan must be able to fail: the proxy saw the secrets, and the HTML report's embedded data is read.
   const secrets: Secret[] = [
     ...[...proxy.passwords].map((value, i) => ({ label: `password #${i + 1}`, value })),
-    ...[...proxy.basicHeaders].map((value, i) => ({ label: `Basic credentials #${i + 1}`, value })),
+    // Only Basic values that carry a password: the suite also sends deliberately broken ones ("!!!notbase64").
+    ...[...proxy.basicHeaders]
+      .filter((b64) => [...proxy.passwords].some((p) => Buffer.from(b64, 'base64').toString('utf8').includes(p)))
+      .map((value, i) => ({ label: `Basic credentials #${i + 1}`, value })),
     ...[...proxy.tokens].filter((t) => t.length >= 16).map((value, i) => ({ label: `token #${i + 1} (…${value.slice(-8)})`, value })),
   ];
   assert.ok(proxy.passwords.has(USER_PW) && proxy.passwords.has(ADMIN_PW), 'the configured passwords crossed the proxy');
@@ -187,7 +198,7 @@ test('a full run exits 0, writes the five reports, and no password or token appe
   assert.deepEqual(findSecrets(texts, secrets), []);
   assert.ok(findSecrets([{ source: 'canary', text: `x ${[...proxy.accessTokens][0]} y` }], secrets).length > 0, 'the scanner finds a planted token');
 
-  assert.equal(await stillValid(mock, proxy.accessTokens), 0, 'every access token the run obtained was deleted');
+  assert.deepEqual(await leftBehind(mock, proxy.accessTokens), { longLived: 0, shortLived: 0 }, 'every access token the run obtained was deleted');
 });
 
 test('against a server that breaks a rule: exit 1, and JSON, JUnit and HTML name it with its evidence', async () => {
@@ -292,5 +303,7 @@ test('Ctrl-C stops the run with exit 130 and the suite still deletes what it cre
   assert.equal(result.run.status, 'interrupted');
   assert.equal(result.gate.exitCode, 130);
   assert.ok(proxy.accessTokens.size > 0);
-  assert.equal(await stillValid(mock, proxy.accessTokens), 0, 'every access token obtained before Ctrl-C was deleted');
+  const left = await leftBehind(mock, proxy.accessTokens, 60);
+  assert.equal(left.longLived, 0, 'every access token obtained before Ctrl-C was deleted (or expires within a minute)');
+  if (left.shortLived > 0) console.log(`# Ctrl-C left ${left.shortLived} access token(s) that expire within 60 s`);
 });
