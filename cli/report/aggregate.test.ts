@@ -214,6 +214,8 @@ requirements:
   assert.match(conform.findings[0]!.message, /utc_expires_at/);
   assert.deepEqual(conform.findings[0]!.evidence, [BROKEN_EVIDENCE]);
   assert.equal(statusOf(result, 'A-ONE').status, 'failed', 'the test\'s own requirement could not be verified');
+  assert.deepEqual(conform.tests.map((t) => t.title), [violating.title], 'the violating test is listed behind it');
+  assert.equal(result.summary.noTest, 0);
   assert.match(result.gate.reason, /A-ONE, SPEC-RESPONSES-CONFORM/);
 });
 

@@ -69,11 +69,17 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
 /** One result per catalogue requirement, in catalogue order. */
 export function judgeRequirements(catalogue: Catalogue, tests: TestRecord[], expected: ExpectedFailures, grep: string | null): RequirementResult[] {
   // A spec violation found by any test is a failure of SPEC_REQUIREMENT, besides failing that test's own.
-  const violations: Finding[] = tests
-    .filter((t) => t.specViolations.length > 0 && !t.requirements.includes(SPEC_REQUIREMENT))
-    .map((t) => ({ kind: 'failure', test: t.title, message: t.specViolations.join('\n'), evidence: t.evidence.filter((e) => e.schemaError !== undefined) }));
+  const violating = tests.filter((t) => t.specViolations.length > 0 && !t.requirements.includes(SPEC_REQUIREMENT));
+  const violations: Finding[] = violating.map((t) => ({
+    kind: 'failure',
+    test: t.title,
+    message: t.specViolations.join('\n'),
+    evidence: t.evidence.filter((e) => e.schemaError !== undefined),
+  }));
   return catalogue.requirements.map((requirement) => {
     const own = tests.filter((t) => t.requirements.includes(requirement.id));
+    // The tests that found a violation are behind SPEC_REQUIREMENT's verdict too.
+    const behind = requirement.id === SPEC_REQUIREMENT ? [...own, ...violating] : own;
     let { status, reason, findings } = judge(requirement, own, grep, requirement.id === SPEC_REQUIREMENT ? violations : []);
     let expectedFailure: RequirementResult['expectedFailure'];
     const why = expected.get(requirement.id);
@@ -90,7 +96,7 @@ export function judgeRequirements(catalogue: Catalogue, tests: TestRecord[], exp
       status,
       ...(reason !== undefined ? { reason } : {}),
       ...(expectedFailure ? { expectedFailure } : {}),
-      tests: own.map((t) => ({ title: t.title, file: t.file, line: t.line, project: t.project, status: t.status, durationMs: t.durationMs })),
+      tests: behind.map((t) => ({ title: t.title, file: t.file, line: t.line, project: t.project, status: t.status, durationMs: t.durationMs })),
       findings,
     };
   });
@@ -106,7 +112,7 @@ export function summarise(results: RequirementResult[], tests: TestRecord[]): Su
     warning: count('warning'),
     skipped: count('skipped'),
     expectedFailure: count('expected-failure'),
-    noTest: results.filter((r) => r.tests.length === 0).length,
+    noTest: results.filter((r) => r.status === 'skipped' && r.tests.length === 0).length,
     expectedFailureNowPasses: results.filter((r) => r.expectedFailure?.nowPasses).length,
     mustFailed: results.filter((r) => r.status === 'failed' && r.severity === 'must').length,
     tests: tests.length,

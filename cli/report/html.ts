@@ -105,7 +105,7 @@ export function renderHtml(result: ConformanceResult, areaTitles: ReadonlyMap<st
       const cells = result.requirements
         .filter((r) => r.area === area)
         .map((r) => {
-          const classes = ['cell', `s-${r.status}`, `sev-${r.severity}`, r.expectedFailure?.nowPasses ? 'now-passes' : '', r.tests.length === 0 ? 'no-test' : '']
+          const classes = ['cell', `s-${r.status}`, `sev-${r.severity}`, r.expectedFailure?.nowPasses ? 'now-passes' : '', r.status === 'skipped' && r.tests.length === 0 ? 'no-test' : '']
             .filter(Boolean)
             .join(' ');
           const tip = `${r.id} (${r.severity}): ${LABEL[r.status]}${r.reason ? ` — ${r.reason}` : ''}\n${r.title}`;

@@ -28,9 +28,10 @@ export function cell(text: string, max = 160): string {
 /** One line describing the evidence of a finding: `POST /0.1/token → 200: message`. */
 export function findingLine(f: Finding): string {
   const e = f.evidence.at(-1);
-  const exchange = e?.request ? `${e.request}${e.status !== undefined ? ` → ${e.status}` : ''}` : '';
-  const schema = e?.schemaError ? ` (spec: ${e.schemaError})` : '';
-  return [exchange, f.message].filter(Boolean).join(': ') + schema;
+  const exchange = e?.request ? `${e.request}${e.status !== undefined && e.status !== null ? ` → ${e.status}` : ''}` : '';
+  const message = f.message.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const schema = e?.schemaError && !message.includes(e.schemaError) ? ` (spec: ${e.schemaError})` : '';
+  return [exchange, message].filter(Boolean).join(': ') + schema;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -46,7 +47,7 @@ export function renderMarkdown(result: ConformanceResult): string {
   );
   out.push(`**${cell(result.gate.reason, 400)}** (exit ${result.gate.exitCode}${result.options.strict ? ', --strict' : ''})`, '');
   out.push(
-    `${s.requirements} requirements: ${ICON.passed} ${s.passed} passed · ${ICON.failed} ${s.failed} failed (${s.mustFailed} must) · ${ICON.warning} ${s.warning} warnings · ${ICON['expected-failure']} ${s.expectedFailure} expected failures · ${ICON.skipped} ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} tests`,
+    `${s.requirements} requirements: ${ICON.passed} ${s.passed} passed · ${ICON.failed} ${s.failed} failed (${s.mustFailed} must) · ${ICON.warning} ${s.warning} warnings · ${ICON['expected-failure']} ${s.expectedFailure} expected failures · ${ICON.skipped} ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} test${s.tests === 1 ? '' : 's'}`,
     '',
   );
 

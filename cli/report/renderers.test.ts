@@ -18,11 +18,14 @@ test('conformance.md names the verdict, the failed requirement with its evidence
   for (const area of catalogue.areas.keys()) assert.match(md, new RegExp(`^\\| ${area} \\|`, 'm'));
 });
 
-test('conformance.md keeps table cells on one line and escapes pipes', () => {
+test('conformance.md keeps table cells on one line (first line of a message) and escapes pipes', () => {
   const { result, plan } = syntheticRun(catalogue);
-  result.requirements.find((r) => r.id === plan.failed)!.findings[0]!.message = 'a | b\nc';
+  result.requirements.find((r) => r.id === plan.failed)!.findings[0]!.message = '\na | b\nsecond line';
+  result.requirements.find((r) => r.id === plan.failed)!.title = 'x\ny';
   const md = renderMarkdown(result);
-  assert.match(md, /a \\\| b c/);
+  assert.match(md, /→ 200: a \\\| b \(spec: /);
+  assert.doesNotMatch(md, /second line/);
+  assert.match(md, /\| x y \|/);
 });
 
 test('conformance.html has one matrix cell per catalogue requirement, coloured by status', () => {

@@ -71,7 +71,7 @@ export function printSummary(out: (line: string) => void, r: ConformanceResult, 
     paint.yellow,
     () => '',
   );
-  const noTest = r.requirements.filter((x) => x.tests.length === 0).map((x) => x.id);
+  const noTest = r.requirements.filter((x) => x.status === 'skipped' && x.tests.length === 0).map((x) => x.id);
   // Under --grep most requirements have no selected test: the count is enough.
   if (noTest.length) out(paint.grey(r.options.grep ? `${noTest.length} requirements have no test selected by --grep` : `Without a test: ${noTest.join(', ')}`));
   for (const e of r.run.errors) out(paint.red(`Run error: ${firstLines(e, 3)}`));
