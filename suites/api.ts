@@ -90,6 +90,11 @@ export class Exchange {
 /** Thrown when an answer contradicts the spec; its message starts with the requirement ID. */
 export class SpecViolation extends Error {
   override readonly name = 'SpecViolation';
+  constructor(message: string) {
+    super(message);
+    // Point the report's code frame at the test's call, not at this client.
+    this.stack = (this.stack ?? '').split('\n').filter((line) => !/[\\/]suites[\\/]api\.ts:/.test(line)).join('\n');
+  }
 }
 
 /** A client bound to one test: its evidence, its cleanup registry. */
@@ -161,7 +166,8 @@ export class ApiClient {
     evidence.responseHeaders = Object.fromEntries(NOTABLE_HEADERS.filter((h) => response.headers[h] !== undefined).map((h) => [h, response.headers[h]!]));
 
     // Remember secrets before anything prints the body.
-    const data = (response.body as { data?: { token?: unknown; refresh_token?: unknown } } | undefined)?.data;
+    const received = response.body as { data?: { token?: unknown; refresh_token?: unknown }; token?: unknown; refresh_token?: unknown } | undefined;
+    const data = received && typeof received === 'object' ? (received.data ?? received) : undefined;
     if (data && typeof data === 'object') {
       redactor.token(data.token);
       redactor.token(data.refresh_token);
@@ -263,7 +269,9 @@ export class ApiClient {
   private registerCreated(operationId: string | undefined, status: number, body: unknown, options: CallOptions): void {
     if (status !== 200 || !body || typeof body !== 'object') return;
     if (operationId === 'createToken') {
-      const data = (body as { data?: { token?: unknown; refresh_token?: unknown } }).data;
+      // Also without the `data` envelope: a server that breaks TOKEN-DATA-ENVELOPE is cleaned up all the same.
+      type TokenFields = { token?: unknown; refresh_token?: unknown };
+      const data = (body as { data?: TokenFields }).data ?? (body as TokenFields);
       if (typeof data?.token === 'string') this.registry.add({ kind: 'token', token: data.token });
       const clientId = (options.json as { client_id?: unknown } | null | undefined)?.client_id;
       if (typeof data?.refresh_token === 'string' && typeof clientId === 'string') {

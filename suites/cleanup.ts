@@ -88,6 +88,13 @@ function alive(pid: unknown): boolean {
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const basic = (c: Credentials) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 
+/** The access token of a POST /token answer (with or without the `data` envelope). */
+function tokenOf(body: unknown): string | undefined {
+  const b = body as { data?: { token?: unknown }; token?: unknown } | undefined;
+  const token = b?.data?.token ?? b?.token;
+  return typeof token === 'string' ? token : undefined;
+}
+
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -125,7 +132,7 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
         opts,
       );
       if (grant.status === 401 || grant.status === 404) return;
-      const access = (grant.body as { data?: { token?: string } } | undefined)?.data?.token;
+      const access = tokenOf(grant.body);
       if (grant.status !== 200 || !access) {
         problems.push(`refresh token ${shortToken(entry.refreshToken)}: refresh grant answered ${grant.status}`);
         return;
@@ -154,7 +161,7 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
           { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
           opts,
         );
-        const admin = (login.body as { data?: { token?: string } } | undefined)?.data?.token;
+        const admin = tokenOf(login.body);
         if (login.status !== 200 || !admin) {
           problems.push(`${users.length} user(s) left: admin login answered ${login.status}`);
         } else {
