@@ -1,0 +1,73 @@
+/**
+ * Unit tests (node:test) of the suite itself: every requirement of the catalogue has at least one test,
+ * every test declares its requirements, and the helpers that keep secrets out of reports work.
+ * Run: node --import tsx --test suites/*.test.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadRequirements } from '../spec/requirements.ts';
+import { Redactor, shortToken } from './redact.ts';
+import { parseTimestamp, secondsBetween } from './time.ts';
+
+interface ListedTest {
+  title: string;
+  annotations: { type: string; description?: string }[];
+}
+
+function listTests(): ListedTest[] {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const out = execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url)), 'test', '--list', '--reporter=json'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, WAZO_AUTH_URL: '', WAZO_KIT_MOCK_PORT: '1' },
+  });
+  type Suite = { specs?: { title: string; tests: { annotations: ListedTest['annotations'] }[] }[]; suites?: Suite[] };
+  const tests: ListedTest[] = [];
+  const walk = (suite: Suite) => {
+    for (const spec of suite.specs ?? []) for (const t of spec.tests) tests.push({ title: spec.title, annotations: t.annotations });
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of (JSON.parse(out) as { suites: Suite[] }).suites) walk(suite);
+  return tests;
+}
+
+test('every requirement of the catalogue has at least one test, and every test declares one', () => {
+  const tests = listTests();
+  assert.ok(tests.length > 0, 'playwright --list found tests');
+  const covered = new Set(tests.flatMap((t) => t.annotations.filter((a) => a.type === 'requirement').map((a) => a.description)));
+  const missing = loadRequirements().requirements.filter((r) => !covered.has(r.id)).map((r) => `${r.id} (${r.severity})`);
+  assert.deepEqual(missing, [], 'requirements without a test');
+  const undeclared = tests.filter((t) => !t.annotations.some((a) => a.type === 'requirement')).map((t) => t.title);
+  assert.deepEqual(undeclared, [], 'tests without a requirement annotation');
+  for (const t of tests) {
+    const severities = t.annotations.filter((a) => a.type === 'severity').map((a) => a.description);
+    assert.equal(severities.length, 1, `${t.title}: one severity annotation`);
+  }
+});
+
+test('the redactor shortens tokens and hides passwords, Basic credentials included', () => {
+  const r = new Redactor();
+  const token = '5ffeb6ab-145f-4b89-ab10-f895f2fc823e';
+  r.token(token);
+  r.password('alice-pw', 'alice');
+  const text = `token ${token} password alice-pw basic ${Buffer.from('alice:alice-pw').toString('base64')}`;
+  const out = r.text(text);
+  assert.ok(!out.includes(token) && out.includes(shortToken(token)), out);
+  assert.ok(!out.includes('alice-pw') && !out.includes('YWxpY2U6YWxpY2UtcHc='), out);
+  const value = r.value({ data: { token: 'abcdefgh-unknown-to-the-redactor-12345678', refresh_token: 'x'.repeat(36) }, new_password: 'p', details: { invalid_token: token } });
+  assert.deepEqual(value, { data: { token: '…12345678', refresh_token: `…${'x'.repeat(8)}` }, new_password: '***', details: { invalid_token: shortToken(token) } });
+  assert.deepEqual(r.headers({ Authorization: 'Basic YWxpY2U6YWxpY2UtcHc=', 'X-Auth-Token': token }), { Authorization: 'Basic ***', 'X-Auth-Token': shortToken(token) });
+});
+
+test("wazo-auth's zone-less timestamps are read as UTC, microseconds included", () => {
+  assert.equal(parseTimestamp('2026-11-28T06:20:12.919559'), Date.UTC(2026, 10, 28, 6, 20, 12) + 919.559);
+  assert.equal(parseTimestamp('2026-11-28T06:20:13.990487+00:00'), Date.UTC(2026, 10, 28, 6, 20, 13) + 990.487);
+  assert.equal(parseTimestamp('2026-11-28T07:20:12+01:00'), Date.UTC(2026, 10, 28, 6, 20, 12));
+  assert.equal(secondsBetween('2026-11-28T06:20:17.893189', '2036-11-25T06:20:17.893189'), 315360000);
+  assert.equal(secondsBetween('2026-11-28T06:20:20', '2026-11-28T07:20:20.000000'), 3600);
+  assert.ok(Number.isNaN(parseTimestamp(1795846815)));
+  assert.ok(Number.isNaN(parseTimestamp('28/11/2026')));
+});
