@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, type TestInfo } from '@playwright/test';
 import { loadSpec } from '../spec/loader.ts';
-import { ANNOTATION } from './covers.ts';
+import { ANNOTATION, declaredSeverity } from './covers.ts';
 import type { CleanupRegistry } from './cleanup.ts';
 import { send, TransportError } from './http.ts';
 import { redactor } from './redact.ts';
@@ -136,7 +136,8 @@ export class ApiClient {
     if (contentType) headers['content-type'] = contentType;
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     const tokenInPath = /^\/token\/([^/?]+)/.exec(path)?.[1];
-    if (tokenInPath) redactor.token(decodeURIComponent(tokenInPath));
+    // Literal test values such as `not-a-uuid` are no secret; real tokens are UUIDs (36 characters).
+    if (tokenInPath && tokenInPath.length >= 16) redactor.token(decodeURIComponent(tokenInPath));
     for (const value of Object.values(options.query ?? {})) if (/^[0-9a-f-]{36}$/i.test(value)) redactor.token(value);
 
     const query = options.query && Object.keys(options.query).length > 0 ? `?${new URLSearchParams(options.query).toString()}` : '';
@@ -180,7 +181,12 @@ export class ApiClient {
       const check = loadSpec().checkResponse(operation.operationId, { status: response.status, headers: response.headers, body: response.body });
       if (!check.ok) {
         evidence.schemaError = redactor.text(check.errors.join('; '));
-        this.testInfo.annotations.push({ type: ANNOTATION.specViolation, description: `${evidence.schemaError} [${line}]` });
+        // In a test of `should` requirements the answer under test may knowingly be off-spec (the real
+        // service's HTML 404 for a non-UUID token, obs. 8c3): there it becomes that test's warning
+        // (fixtures.ts `should`), not a failure of SPEC-RESPONSES-CONFORM.
+        if (declaredSeverity(this.testInfo.annotations) !== 'should') {
+          this.testInfo.annotations.push({ type: ANNOTATION.specViolation, description: `${evidence.schemaError} [${line}]` });
+        }
         throw new SpecViolation(`SPEC-RESPONSES-CONFORM: ${evidence.schemaError}\n  exchange: ${exchange.describe()}`);
       }
     }

@@ -44,6 +44,7 @@ export class TransportError extends Error {
 }
 
 const TIMEOUT_MS = 15_000;
+const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 const agents = new Map<boolean, Agent>();
 
 function agent(insecure: boolean): Agent {
@@ -53,7 +54,7 @@ function agent(insecure: boolean): Agent {
       connect: { rejectUnauthorized: !insecure, timeout: TIMEOUT_MS },
       headersTimeout: TIMEOUT_MS,
       bodyTimeout: TIMEOUT_MS,
-      keepAliveTimeout: 2_000,
+      keepAliveTimeout: 1_000,
     });
     agents.set(insecure, a);
   }
@@ -85,17 +86,22 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
 /** Sends one request. Throws {@link TransportError} when no HTTP answer arrives. */
 export async function send(req: HttpRequest, options: { insecure: boolean }): Promise<HttpResponse> {
   const started = performance.now();
-  let res: Dispatcher.ResponseData;
-  try {
-    res = await undiciRequest(req.url, {
-      method: req.method as Dispatcher.HttpMethod,
-      headers: req.headers,
-      body: req.body,
-      dispatcher: agent(options.insecure),
-    });
-  } catch (error) {
-    const code = errorCode(error);
-    throw new TransportError(`${req.method} failed: ${code}`, code);
+  let res: Dispatcher.ResponseData | undefined;
+  for (let attempt = 1; !res; attempt++) {
+    try {
+      res = await undiciRequest(req.url, {
+        method: req.method as Dispatcher.HttpMethod,
+        headers: req.headers,
+        body: req.body,
+        dispatcher: agent(options.insecure),
+      });
+    } catch (error) {
+      const code = errorCode(error);
+      // A kept-alive connection the server closed while idle fails before the request is read: one
+      // retry on a fresh connection is safe and avoids flaky failures against long-running hosts.
+      if (attempt === 1 && STALE_CONNECTION.has(code)) continue;
+      throw new TransportError(`${req.method} failed: ${code}`, code);
+    }
   }
   let text = '';
   try {
