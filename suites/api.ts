@@ -140,6 +140,7 @@ export class ApiClient {
     if (tokenInPath && tokenInPath.length >= 16) redactor.token(decodeURIComponent(tokenInPath));
     for (const value of Object.values(options.query ?? {})) if (/^[0-9a-f-]{36}$/i.test(value)) redactor.token(value);
 
+    this.registerIntent(method, path, options);
     const query = options.query && Object.keys(options.query).length > 0 ? `?${new URLSearchParams(options.query).toString()}` : '';
     const url = `${this.target.baseURL}${path}${query}`;
     const line = redactor.text(`${method.toUpperCase()} ${this.basePath}${path}${query}`);
@@ -272,6 +273,20 @@ export class ApiClient {
     return JSON.stringify({ exchanges: this.evidence, omitted: this.dropped }, null, 2);
   }
 
+  /** Before an offline login of the configured user, or a user creation: what to look for after a kill (cleanup.ts). */
+  private registerIntent(method: string, path: string, options: CallOptions): void {
+    const body = options.json as { access_type?: unknown; client_id?: unknown; username?: unknown } | null | undefined;
+    if (method.toUpperCase() !== 'POST' || !body || typeof body !== 'object') return;
+    if (path === '/users' && typeof body.username === 'string' && body.username.startsWith(this.target.prefix)) {
+      this.registry.add({ kind: 'username', username: body.username });
+      return;
+    }
+    if (path !== '/token') return;
+    if (body.access_type !== 'offline' || typeof body.client_id !== 'string') return;
+    if (options.basic?.username !== this.target.user.username) return;
+    this.registry.add({ kind: 'client', clientId: body.client_id, username: this.target.user.username });
+  }
+
   private registerCreated(operationId: string | undefined, status: number, body: unknown, options: CallOptions): void {
     if (status !== 200 || !body || typeof body !== 'object') return;
     if (operationId === 'createToken') {
@@ -285,7 +300,8 @@ export class ApiClient {
       }
     } else if (operationId === 'createUser') {
       const uuid = (body as { uuid?: unknown }).uuid;
-      if (typeof uuid === 'string') this.registry.add({ kind: 'user', uuid });
+      const username = (options.json as { username?: unknown } | null | undefined)?.username;
+      if (typeof uuid === 'string') this.registry.add({ kind: 'user', uuid, ...(typeof username === 'string' ? { username } : {}) });
     }
   }
 }

@@ -18,7 +18,15 @@ import type { Credentials, Target } from './target.ts';
 export type CleanupEntry =
   | { kind: 'token'; token: string }
   | { kind: 'refresh'; refreshToken: string; clientId: string }
-  | { kind: 'user'; uuid: string };
+  /**
+   * An offline login of the configured user was sent with this client_id. Recorded BEFORE the request,
+   * so that a run killed while the answer was on its way still finds the refresh token: the sweep logs
+   * in as that user and deletes it by client_id.
+   */
+  | { kind: 'client'; clientId: string; username: string }
+  /** A user creation was sent with this username (recorded before the request, like `client`). */
+  | { kind: 'username'; username: string }
+  | { kind: 'user'; uuid: string; username?: string };
 
 /**
  * Where the registry files live: outside Playwright's outputDir (which Playwright empties at the start
@@ -148,11 +156,39 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
     }
   });
 
+  // Only the intents whose answer never came (a refresh entry means the token was seen and handled above).
+  const seen = new Set(refreshes.map((e) => e.clientId));
+  const clients = [
+    ...new Set(entries.flatMap((e) => (e.kind === 'client' && e.username === target.user.username && e.clientId !== '' && !seen.has(e.clientId) ? [e.clientId] : []))),
+  ];
+  if (clients.length > 0) {
+    try {
+      const login = await send(
+        { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.user), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
+        opts,
+      );
+      const user = tokenOf(login.body);
+      if (login.status !== 200 || !user) {
+        problems.push(`${clients.length} client_id(s) unchecked: user login answered ${login.status}`);
+      } else {
+        await mapLimit(clients, 5, async (clientId) => {
+          const del = await send({ method: 'DELETE', url: `${base}/users/me/tokens/${encodeURIComponent(clientId)}`, headers: { 'x-auth-token': user } }, opts);
+          if (del.status !== 204 && del.status !== 404) problems.push(`client_id ${clientId}: DELETE answered ${del.status}`);
+        });
+        await deleteToken(user);
+      }
+    } catch (error) {
+      problems.push(`${clients.length} client_id(s) unchecked: ${(error as Error).message}`);
+    }
+  }
+
   const tokens = [...new Set(entries.flatMap((e) => (e.kind === 'token' ? [e.token] : [])))];
   await mapLimit(tokens, 10, deleteToken);
 
   const users = [...new Set(entries.flatMap((e) => (e.kind === 'user' ? [e.uuid] : [])))];
-  if (users.length > 0) {
+  const known = new Set(entries.flatMap((e) => (e.kind === 'user' && e.username ? [e.username] : [])));
+  const pending = [...new Set(entries.flatMap((e) => (e.kind === 'username' && !known.has(e.username) ? [e.username] : [])))];
+  if (users.length > 0 || (pending.length > 0 && target.admin)) {
     if (!target.admin) {
       problems.push(`${users.length} user(s) left: no admin credentials to delete them`);
     } else {
@@ -165,7 +201,13 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
         if (login.status !== 200 || !admin) {
           problems.push(`${users.length} user(s) left: admin login answered ${login.status}`);
         } else {
-          await mapLimit(users, 5, async (uuid) => {
+          // Creations whose answer never came: find them by their (run-prefixed, unique) username.
+          await mapLimit(pending, 5, async (username) => {
+            const found = await send({ method: 'GET', url: `${base}/users?search=${encodeURIComponent(username)}`, headers: { 'x-auth-token': admin } }, opts);
+            const items = (found.body as { items?: { uuid?: unknown; username?: unknown }[] } | undefined)?.items ?? [];
+            for (const item of items) if (item.username === username && typeof item.uuid === 'string') users.push(item.uuid);
+          });
+          await mapLimit([...new Set(users)], 5, async (uuid) => {
             const res = await send({ method: 'DELETE', url: `${base}/users/${uuid}`, headers: { 'x-auth-token': admin } }, opts);
             if (res.status !== 204 && res.status !== 404) problems.push(`user ${uuid}: DELETE answered ${res.status}`);
           });
