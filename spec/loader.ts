@@ -8,8 +8,10 @@ import { parse } from 'yaml';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
-// ajv-formats ships CommonJS; under ESM its function sits on `default`.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats ships CommonJS; under ESM its function sits on `default` (once or twice, depending on
+// whether tsx or Node resolved the interop).
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 /** Default location of the description, next to this file. */
 export const SPEC_PATH = fileURLToPath(new URL('./wazo-auth.yaml', import.meta.url));
