@@ -50,6 +50,8 @@ export interface MockServerOptions {
   sweepIntervalMs?: number;
   /** Named behaviour faults (reserved for `--fault`). */
   behaviourFaults?: ReadonlySet<BehaviourFault>;
+  /** Slow-client limits, in milliseconds; defaults: headers 10 s, whole request 30 s, first byte 10 s. */
+  timeouts?: { headersMs?: number; requestMs?: number; firstByteMs?: number };
 }
 
 /** A running mock. */
@@ -69,14 +71,7 @@ export interface MockServer {
 }
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
-const HTTP_TIMEOUTS = {
-  requestTimeout: 30_000,
-  headersTimeout: 10_000,
-  keepAliveTimeout: 5_000,
-  connectionsCheckingInterval: 1_000,
-  maxHeaderSize: 16 * 1024,
-};
-const FIRST_BYTE_TIMEOUT_MS = 10_000;
+const MAX_HEADER_BYTES = 16 * 1024;
 
 class BodyTooLarge extends Error {}
 
@@ -120,6 +115,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const tlsMode = options.tls ?? 'auto';
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  // Slow or stalled clients are cut off; node checks these every `connectionsCheckingInterval`.
+  const headersTimeout = options.timeouts?.headersMs ?? 10_000;
+  const HTTP_TIMEOUTS = {
+    headersTimeout,
+    requestTimeout: Math.max(options.timeouts?.requestMs ?? 30_000, headersTimeout + 1),
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    maxHeaderSize: MAX_HEADER_BYTES,
+  };
+  const firstByteTimeout = options.timeouts?.firstByteMs ?? 10_000;
   const spec = loadSpec();
   const state = new MockState({ users: options.users, maxUserSessions: options.maxUserSessions });
   const faults = new FaultRegistry();
@@ -178,8 +183,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n${body}`);
   };
 
+  // The HTTP servers never listen themselves (the front server hands them sockets), but node only
+  // starts enforcing headersTimeout/requestTimeout on 'listening': emit it so that slow clients are cut off.
+  const armTimeouts = (server: http.Server | https.Server) => {
+    server.on('clientError', onClientError);
+    server.emit('listening');
+  };
   const plain = http.createServer(HTTP_TIMEOUTS, listener);
-  plain.on('clientError', onClientError);
+  armTimeouts(plain);
 
   // TLS material: given, cached, or generated in the background (plain HTTP answers meanwhile).
   let secure: https.Server | undefined;
@@ -188,7 +199,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (tlsMode !== 'off') {
     const makeSecure = (material: TlsMaterial) => {
       secure = https.createServer({ ...HTTP_TIMEOUTS, cert: material.cert, key: material.key, handshakeTimeout: 10_000 }, listener);
-      secure.on('clientError', onClientError);
+      armTimeouts(secure);
       secure.on('tlsClientError', (_error, socket) => socket.destroy());
       for (const socket of waitingForTls.splice(0)) if (!socket.destroyed) handOver(socket, secure);
       return material;
@@ -216,7 +227,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    socket.setTimeout(firstByteTimeout, () => socket.destroy());
     socket.once('data', (chunk: Buffer) => {
       socket.setTimeout(0);
       socket.pause();
