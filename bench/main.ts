@@ -5,10 +5,12 @@
  * it. Every server listens on 127.0.0.1, every load run is bounded in time, and every child process is
  * stopped on the way out (including on Ctrl-C and on a deadline).
  *
- * Options (all optional): --rounds 3 --duration 3 --warmup 0.5 --connections 10 --users 2000
+ * Options (all optional): --rounds 3 --duration 2.5 --warmup 0.5 --connections 10 --users 2000
  * --only throughput,startup,memory,suite --profile (CPU-profile the mock under load into bench/profiles/)
  * --out bench/RESULTS.md --deadline 480 (seconds; the whole run is aborted after it)
- * --targets mock,prism-fast,prism-default,ceiling (a subset, for quick checks).
+ * --targets mock,prism-fast,prism-default,ceiling (a subset, for quick checks; add mock-nocheck for the mock
+ * with --check-responses off)
+ * --settle 15 (seconds of RSS sampling after the tokens expire; the mock sweeps every 10 s).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +44,7 @@ type Phase = (typeof PHASES)[number];
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '2.5' },
     warmup: { type: 'string', default: '0.5' },
     connections: { type: 'string', default: '10' },
     users: { type: 'string', default: '2000' },
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     deadline: { type: 'string', default: '480' },
     'startup-samples': { type: 'string', default: '5' },
     targets: { type: 'string', default: 'mock,prism-fast,prism-default,ceiling' },
+    settle: { type: 'string', default: '15' },
   },
 });
 
@@ -72,6 +75,7 @@ const settings = {
 };
 const deadlineS = num('deadline', 10);
 const startupSamples = Math.round(num('startup-samples', 1));
+const settleS = Math.round(num('settle', 1));
 const only = new Set(String(values.only).split(',').map((p) => p.trim()).filter(Boolean));
 for (const phase of only) {
   if (!PHASES.includes(phase as Phase)) {
@@ -80,7 +84,7 @@ for (const phase of only) {
   }
 }
 const wants = (phase: Phase) => only.has(phase);
-const ALL_TARGETS: TargetId[] = ['mock', 'prism-fast', 'prism-default', 'ceiling'];
+const ALL_TARGETS: TargetId[] = ['mock', 'mock-nocheck', 'prism-fast', 'prism-default', 'ceiling'];
 const targetIds = String(values.targets).split(',').map((t) => t.trim()) as TargetId[];
 for (const id of targetIds) {
   if (!ALL_TARGETS.includes(id)) {
@@ -106,14 +110,16 @@ const users = benchUsers(settings.benchUsers);
 writeUsersFile(usersFile, users);
 const profileDir = join(ROOT, 'bench/profiles');
 
-const mockFor = (profile: boolean): TargetSpec =>
+const mockFor = (profile: boolean, check = true): TargetSpec =>
   mockSpec({
-    mockArgs: ['--users', usersFile],
+    id: check ? 'mock' : 'mock-nocheck',
+    mockArgs: ['--users', usersFile, ...(check ? [] : ['--check-responses', 'off'])],
     nodeFlags: profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
   });
 const displayUsers = (spec: TargetSpec) => ({ ...spec, describe: (port: number | string) => spec.describe(port).replace(usersFile, 'USERS.yaml') });
 const specs: Record<TargetId, TargetSpec> = {
   mock: displayUsers(mockFor(values.profile ?? false)),
+  'mock-nocheck': displayUsers(mockFor(values.profile ?? false, false)),
   'prism-fast': prismSpec('prism-fast', PRISM_FAST_FLAGS),
   'prism-default': prismSpec('prism-default', []),
   ceiling: ceilingSpec,
@@ -127,6 +133,7 @@ const results: BenchResults = {
   targetCommands: Object.fromEntries(Object.entries(specs).map(([id, spec]) => [id, spec.describe('P')])),
   targetLabels: {
     mock: 'mock',
+    'mock-nocheck': 'mock, --check-responses off',
     'prism-fast': 'Prism (static, silent)',
     'prism-default': 'Prism (default)',
     ceiling: 'bare node:http',
@@ -140,7 +147,7 @@ const results: BenchResults = {
 
 /** Waits (bounded) for the machine to be quiet before a phase, and keeps how busy it still was. */
 async function quietBefore(phase: string): Promise<void> {
-  const busy = await waitForQuiet(30_000);
+  const busy = await waitForQuiet(15_000);
   results.quiet[phase] = busy;
   if (busy >= 0.15) log(`the machine is still ${(busy * 100).toFixed(0)}% busy with other work: ${phase} figures will be noisy`);
 }
@@ -187,7 +194,7 @@ async function main(): Promise<void> {
     log(`memory: fresh mock with ${users.length} bench users`);
     const mock = await startTarget(specs.mock);
     try {
-      results.memory = await measureMemory(mock, users, { latencySeconds: 2, settleSeconds: 10, connections: settings.connections });
+      results.memory = await measureMemory(mock, users, { latencySeconds: 2, settleSeconds: settleS, connections: settings.connections });
     } finally {
       await stopTarget(mock);
     }

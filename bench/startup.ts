@@ -18,7 +18,7 @@ export interface StartupFigures {
 export async function measureStartup(spec: TargetSpec, label: string, count: number): Promise<StartupFigures> {
   const samplesMs: number[] = [];
   for (let i = 0; i < count; i++) {
-    await waitForQuiet(5000); // start-up is CPU-bound: let other work settle (bounded)
+    await waitForQuiet(3000); // start-up is CPU-bound: let other work settle (bounded)
     const target = await startTarget(spec, { timeoutMs: 30_000, intervalMs: 5 });
     samplesMs.push(target.startupMs);
     await stopTarget(target);

@@ -43,11 +43,12 @@ export async function measureSuite(timeoutMs: number): Promise<SuiteFigures> {
   if (outcome === 'timeout') {
     return { skipped: true, reason: `the suite did not finish within ${timeoutMs / 1000} s (killed)`, command: COMMAND };
   }
-  // Playwright's list reporter ends with lines such as "  57 passed (12.4s)".
+  // Playwright's list reporter ends with lines such as "57 passed (12.4s)"; the kit's reporter with
+  // "88 requirements: 88 passed, ... · 102 tests in 10.3 s" and "Gate: PASS ...".
   const counts = child
     .stdoutTail()
     .split('\n')
     .map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trim())
-    .filter((line) => /^\d+ (passed|failed|skipped|flaky|did not run|interrupted)\b/.test(line));
+    .filter((line) => /^\d+ (passed|failed|skipped|flaky|did not run|interrupted)\b/.test(line) || /^\d+ requirements:/.test(line) || /^Gate:/.test(line));
   return { skipped: false, wallMs, exitCode: outcome, summary: counts.join(', ') || 'no summary line', command: COMMAND };
 }

@@ -12,8 +12,8 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SPEC_FILE = 'spec/wazo-auth.yaml';
 
 /** The target identifiers, in table order. */
-export type TargetId = 'mock' | 'prism-fast' | 'prism-default' | 'ceiling';
-export const TARGET_IDS: TargetId[] = ['mock', 'prism-fast', 'prism-default', 'ceiling'];
+export type TargetId = 'mock' | 'mock-nocheck' | 'prism-fast' | 'prism-default' | 'ceiling';
+export const TARGET_IDS: TargetId[] = ['mock', 'mock-nocheck', 'prism-fast', 'prism-default', 'ceiling'];
 
 /** How a target is started and addressed. */
 export interface TargetSpec {
@@ -41,6 +41,8 @@ export interface RunningTarget {
 
 /** Options of the mock's process (the CLI of mock/main.ts). */
 export interface MockProcessOptions {
+  /** Default `mock`; `mock-nocheck` for the variant run with `--check-responses off`. */
+  id?: 'mock' | 'mock-nocheck';
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
   /** Extra mock arguments, e.g. `--users FILE`. */
@@ -61,8 +63,8 @@ export function mockSpec(options: MockProcessOptions = {}): TargetSpec {
     ...(options.mockArgs ?? []),
   ];
   return {
-    id: 'mock',
-    label: 'mock',
+    id: options.id ?? 'mock',
+    label: options.id === 'mock-nocheck' ? 'mock, --check-responses off' : 'mock',
     describe: (port) => `node ${[...(options.nodeFlags ?? []), '--import', 'tsx', ...mockArgs(port)].join(' ')}`,
     command: (port) => nodeCmd([...(options.nodeFlags ?? []), '--import', 'tsx', ...mockArgs(port)]),
     prefix: '/0.1',
