@@ -120,10 +120,11 @@ export function listPage(views: JsonObject[], query: Record<string, unknown>, ru
   return { total: views.length, filtered: filtered.length, items };
 }
 
+/** Ascending order as PostgreSQL sorts it: nulls last (and so first when descending). */
 function compare(a: unknown, b: unknown): number {
   if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
   if (typeof a === 'boolean' || typeof a === 'number') return Number(a) - Number(b);
   return String(a) < String(b) ? -1 : 1;
 }

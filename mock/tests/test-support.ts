@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
 import { after } from 'node:test';
-import type { CheckFailure } from './app.ts';
-import { startMockServer, type MockServer, type MockServerOptions } from './server.ts';
+import type { CheckFailure } from '../app.ts';
+import { startMockServer, type MockServer, type MockServerOptions } from '../server.ts';
 
 /** An answer as the tests read it; header names lower-cased. */
 export interface Reply {
