@@ -33,6 +33,7 @@ test('flags map onto the suite\'s variables; passwords come from the named varia
     WAZO_KIT_REPORTS_DIR: '/work/here/out',
     WAZO_KIT_EXPECT_FAILURES: '/work/here/hosts/x.yaml',
     WAZO_KIT_GREP: 'TOKEN-',
+    WAZO_KIT_CALLER_CWD: '/work/here',
   });
   assert.deepEqual(o.user, { username: 'alice', password: 'user-secret' });
   assert.deepEqual(o.admin, { username: 'root', password: 'admin-secret' });

@@ -197,6 +197,8 @@ export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = proc
 
   if (values.grep !== undefined && values.grep.trim() === '') throw new UsageError('--grep needs a pattern (a requirement ID or words of a test title)');
   childEnv.WAZO_KIT_GREP = values.grep;
+  // Playwright runs from the kit's directory; the reporter shows paths relative to the user's.
+  childEnv.WAZO_KIT_CALLER_CWD = cwd;
 
   return {
     url,

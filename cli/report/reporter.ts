@@ -24,7 +24,7 @@ import { loadExpectedFailures, type ExpectedFailures } from '../expected-failure
 import { passwordsFromEnv, redact, redactDeep, safeUrl } from '../redact.ts';
 import { aggregate } from './aggregate.ts';
 import type { ConformanceResult, Evidence, TestRecord } from './model.ts';
-import { paint, printSummary, progressLine } from './terminal.ts';
+import { displayPath, paint, printSummary, progressLine } from './terminal.ts';
 import { writeReports } from './write-reports.ts';
 
 /** Options accepted in playwright.config.ts: `['./cli/report/reporter.ts', { outputDir: 'reports' }]`. */
@@ -138,7 +138,7 @@ export default class KitReporter implements Reporter {
       finishedAt,
       strict: this.strict,
       grep: this.grep,
-      expectFailuresFile: this.expectFile ? relative(process.cwd(), this.expectFile) || this.expectFile : null,
+      expectFailuresFile: this.expectFile ? displayPath(this.expectFile) : null,
       expected: this.expected,
       runStatus: result.status,
       runErrors: this.runErrors,

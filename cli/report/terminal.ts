@@ -2,7 +2,7 @@
  * What the reporter prints: one progress line per test (requirement IDs first, so they can be grepped
  * in a CI log) and the closing summary with the gate's verdict.
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { findingLine } from './markdown.ts';
 import type { ConformanceResult, RequirementResult, TestRecord } from './model.ts';
 
@@ -45,12 +45,23 @@ function firstLines(text: string, n: number): string {
 }
 
 /** Prints the summary after the run: counts, what failed and why, where the reports are, the verdict. */
+/** `path` relative to the user's directory when it lies below it, else absolute. */
+export function displayPath(path: string, base = callerDirectory()): string {
+  const rel = relative(base, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** The directory the user ran the command from (the CLI passes it; Playwright runs from the repo). */
+export function callerDirectory(): string {
+  return process.env.WAZO_KIT_CALLER_CWD || process.cwd();
+}
+
 export function printSummary(out: (line: string) => void, r: ConformanceResult, files: string[], dir: string, writeMs: number): void {
   const s = r.summary;
-  const rel = (p: string) => relative(process.cwd(), p) || p;
+  const rel = (p: string) => displayPath(p);
   out('');
   out(
-    `${paint.bold(`${s.requirements} requirements:`)} ${paint.green(`${s.passed} passed`)}, ${paint.red(`${s.failed} failed`)} (${s.mustFailed} must), ${paint.yellow(`${s.warning} warnings`)}, ${paint.magenta(`${s.expectedFailure} expected failures`)}, ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} tests in ${(r.durationMs / 1000).toFixed(1)} s`,
+    `${paint.bold(`${s.requirements} requirements:`)} ${paint.green(`${s.passed} passed`)}, ${paint.red(`${s.failed} failed`)} (${s.mustFailed} must), ${paint.yellow(`${s.warning} warnings`)}, ${paint.magenta(`${s.expectedFailure} expected failures`)}, ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} test${s.tests === 1 ? '' : 's'} in ${(r.durationMs / 1000).toFixed(1)} s`,
   );
   const group = (title: string, rows: RequirementResult[], colour: (x: string) => string, detail: (x: RequirementResult) => string) => {
     if (rows.length === 0) return;
