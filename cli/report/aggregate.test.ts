@@ -140,7 +140,7 @@ test('a run where nothing could run (global setup failed) exits 2 with the setup
 });
 
 test('a --grep that selects nothing exits 2 and says how grep matches', () => {
-  const result = aggregate(catalogue, [], context({ grep: 'NOPE' }));
+  const result = aggregate(catalogue, [], context({ grep: 'NOPE', runStatus: 'failed', runErrors: ['Error: No tests found'] }));
   assert.equal(result.gate.exitCode, 2);
   assert.match(result.gate.reason, /--grep "NOPE" selects no test/);
 });

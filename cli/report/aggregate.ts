@@ -131,6 +131,10 @@ export function decideGate(results: RequirementResult[], tests: TestRecord[], ct
   if (ctx.runStatus === 'interrupted') {
     return { exitCode: 130, verdict: 'interrupted', reason: `interrupted after ${plural(ran.length, 'test')} of ${tests.length}; no verdict` };
   }
+  // Playwright reports an empty selection as the error "No tests found": say what the grep matches.
+  if (tests.length === 0 && ctx.grep) {
+    return { exitCode: 2, verdict: 'error', reason: `--grep "${ctx.grep}" selects no test; grep matches test titles and requirement IDs` };
+  }
   if (ran.length === 0 && ctx.runErrors.length > 0) {
     return { exitCode: 2, verdict: 'error', reason: `the suite could not run: ${ctx.runErrors[0]!.split('\n')[0]}` };
   }
@@ -138,7 +142,7 @@ export function decideGate(results: RequirementResult[], tests: TestRecord[], ct
     return {
       exitCode: 2,
       verdict: 'error',
-      reason: ctx.grep ? `--grep "${ctx.grep}" selects no test; grep matches test titles and requirement IDs` : 'the suite holds no test',
+      reason: 'the suite holds no test',
     };
   }
   const mustFailed = results.filter((r) => r.status === 'failed' && r.severity === 'must').map((r) => r.id);

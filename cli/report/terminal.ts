@@ -44,7 +44,6 @@ function firstLines(text: string, n: number): string {
   return lines.slice(0, n).join('\n') + (lines.length > n ? ' …' : '');
 }
 
-/** Prints the summary after the run: counts, what failed and why, where the reports are, the verdict. */
 /** `path` relative to the user's directory when it lies below it, else absolute. */
 export function displayPath(path: string, base = callerDirectory()): string {
   const rel = relative(base, path);
@@ -56,6 +55,7 @@ export function callerDirectory(): string {
   return process.env.WAZO_KIT_CALLER_CWD || process.cwd();
 }
 
+/** Prints the summary after the run: counts, what failed and why, where the reports are, the verdict. */
 export function printSummary(out: (line: string) => void, r: ConformanceResult, files: string[], dir: string, writeMs: number): void {
   const s = r.summary;
   const rel = (p: string) => displayPath(p);
