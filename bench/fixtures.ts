@@ -67,19 +67,20 @@ export async function login(
 
 /**
  * Fixtures for one target: `tokenCount` live access tokens (one login per user, round-robin) and,
- * when `withRefresh`, one refresh token per user (offline login with client_id `bench`).
+ * when `withRefresh`, one refresh token for each of the first `refreshUsers` users (offline login with
+ * client_id `bench`).
  */
 export async function prepareFixtures(
   target: { origin: string; prefix: string; stateful: boolean },
   users: BenchUser[],
-  { tokenCount, withRefresh }: { tokenCount: number; withRefresh: boolean },
+  { tokenCount, withRefresh, refreshUsers = users.length }: { tokenCount: number; withRefresh: boolean; refreshUsers?: number },
 ): Promise<Fixtures> {
   const fallbackRefreshToken = randomUUID();
   const tokenUsers = Array.from({ length: tokenCount }, (_, i) => users[i % users.length] as BenchUser);
   const tokens = await pool(tokenUsers, 16, async (user) => (await login(target.origin, target.prefix, user)).token);
   let refreshTokens: Fixtures['refreshTokens'] = [];
   if (withRefresh) {
-    refreshTokens = await pool(users, 16, async (user) => {
+    refreshTokens = await pool(users.slice(0, refreshUsers), 16, async (user) => {
       const data = await login(target.origin, target.prefix, user, { expiration: 3600, access_type: 'offline', client_id: BENCH_CLIENT_ID });
       if (!data.refresh_token && target.stateful) throw new Error(`[bench] offline login of ${user.username} gave no refresh_token`);
       return { refreshToken: data.refresh_token ?? fallbackRefreshToken, clientId: BENCH_CLIENT_ID };

@@ -35,7 +35,9 @@ export async function measureThroughput(targets: RunningTarget[], users: BenchUs
     const addr = { origin: target.origin, prefix: target.spec.prefix, stateful: target.spec.stateful };
     if (target.spec.stateful) {
       await resetMock(target.origin);
-      return prepareFixtures(addr, users, { tokenCount: options.tokenCount, withRefresh: workload === 'refresh' });
+      // Refresh tokens of 500 users: each refresh grant opens a session for its user, and 500 users
+      // keep every user under the 100-session limit up to 20 000 grants per run.
+      return prepareFixtures(addr, users, { tokenCount: options.tokenCount, withRefresh: workload === 'refresh', refreshUsers: 500 });
     }
     let fixtures = staticFixtures.get(target.spec.id);
     if (!fixtures) {
