@@ -39,6 +39,11 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
+  // Requests never throw past app.ts; this is the last net, so that a stray error is loud but the
+  // developer's mock keeps serving.
+  const onStray = (error: unknown) => logger.error('uncaught error (the mock keeps running)', error);
+  process.on('uncaughtException', onStray);
+  process.on('unhandledRejection', onStray);
   let server: MockServer;
   try {
     server = await startMockServer({
@@ -74,7 +79,11 @@ export async function main(argv: string[]): Promise<void> {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       logger.info(`${signal}: stopping`);
-      void server.close().then(resolve);
+      void server.close().then(() => {
+        process.off('uncaughtException', onStray);
+        process.off('unhandledRejection', onStray);
+        resolve();
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
