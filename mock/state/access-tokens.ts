@@ -82,6 +82,16 @@ export class AccessTokenStore {
     return this.liveIn(this.byUser.get(userUuid), nowMs);
   }
 
+  /**
+   * Whether the user holds at least `limit` live sessions. O(1) while the user's stored tokens (live or
+   * expired, not yet swept) are fewer than the limit; only then are the expired ones dropped and the
+   * live ones counted.
+   */
+  userHasAtLeast(userUuid: string, limit: number, nowMs: number): boolean {
+    if ((this.byUser.get(userUuid)?.size ?? 0) < limit) return false;
+    return this.forUser(userUuid, nowMs).length >= limit;
+  }
+
   /** How many live sessions the user holds. */
   countForUser(userUuid: string, nowMs: number): number {
     return this.forUser(userUuid, nowMs).length;

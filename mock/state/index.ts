@@ -89,7 +89,7 @@ export class MockState {
    */
   login(user: UserRecord, request: TokenRequest, offline?: { clientId: string }): IssueResult {
     const now = this.now();
-    if (this.accessTokens.countForUser(user.uuid, now) >= this.maxUserSessions) {
+    if (this.accessTokens.userHasAtLeast(user.uuid, this.maxUserSessions, now)) {
       return { ok: false, reason: 'too-many-sessions', userUuid: user.uuid };
     }
     let refreshToken: RefreshTokenRecord | undefined;
@@ -131,7 +131,7 @@ export class MockState {
     const user = this.users.get(refreshToken.userUuid);
     if (!user || !user.enabled) return { ok: false, reason: 'authentication-failed' };
     const now = this.now();
-    if (this.accessTokens.countForUser(user.uuid, now) >= this.maxUserSessions) {
+    if (this.accessTokens.userHasAtLeast(user.uuid, this.maxUserSessions, now)) {
       return { ok: false, reason: 'too-many-sessions', userUuid: user.uuid };
     }
     const token = this.issue(user, request, now, refreshToken.token);
