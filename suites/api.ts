@@ -112,8 +112,34 @@ export class ApiClient {
     this.basePath = new URL(target.baseURL).pathname.replace(/\/+$/, '');
   }
 
+  /** Calls under way: the fixture waits for them before the cleanup runs (see {@link settle}). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
   /** Sends a request to `path` (relative to the base URL, e.g. `/token/{t}`) and checks the answer against the spec. */
-  async call(method: string, path: string, options: CallOptions = {}): Promise<Exchange> {
+  call(method: string, path: string, options: CallOptions = {}): Promise<Exchange> {
+    const pending = this.exchange(method, path, options);
+    this.inFlight.add(pending);
+    const forget = () => this.inFlight.delete(pending);
+    pending.then(forget, forget);
+    return pending;
+  }
+
+  /**
+   * Waits (at most `ms`) for the calls still under way. A test stopped by a timeout or Ctrl-C leaves
+   * its last request in flight; when the answer creates a token, it must reach the cleanup registry
+   * before the cleanup runs, or the token would outlive the run.
+   */
+  async settle(ms = 10_000): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
+  }
+
+  private async exchange(method: string, path: string, options: CallOptions): Promise<Exchange> {
     const headers: Record<string, string> = { 'user-agent': 'wazo-auth-kit-suite' };
     if (options.basic) {
       redactor.password(options.basic.password, options.basic.username);

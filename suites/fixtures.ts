@@ -60,6 +60,9 @@ export const test = base.extend<SuiteFixtures, SuiteWorkerFixtures>({
   api: async ({ target, cleanup }, use, testInfo) => {
     const api = new ApiClient(target, cleanup, testInfo);
     await use(api);
+    // `api` depends on `cleanup`, so this runs before the cleanup: answers still on their way get
+    // recorded first.
+    await api.settle();
     if (api.evidence.length > 0) await testInfo.attach('evidence', { body: api.evidenceJson(), contentType: 'application/json' });
   },
 
