@@ -77,8 +77,18 @@ export function cachedCertificate(): TlsMaterial | undefined {
   return readCache(certificateCachePath());
 }
 
-/** Generates a certificate and caches it; caching failures are not fatal. */
-export async function generateAndCacheCertificate(): Promise<TlsMaterial> {
+let generating: Promise<TlsMaterial> | undefined;
+
+/** Generates a certificate and caches it (once per process); caching failures are not fatal. */
+export function generateAndCacheCertificate(): Promise<TlsMaterial> {
+  generating ??= generateAndWrite().catch((error: unknown) => {
+    generating = undefined;
+    throw error;
+  });
+  return generating;
+}
+
+async function generateAndWrite(): Promise<TlsMaterial> {
   const material = await generateCertificate();
   const path = certificateCachePath();
   try {
