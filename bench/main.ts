@@ -20,6 +20,7 @@ import { waitForQuiet } from './cpu.ts';
 import { benchUsers, writeUsersFile } from './fixtures.ts';
 import { machineInfo } from './machine.ts';
 import { measureMemory } from './memory.ts';
+import { measureUsersScale } from './users-scale.ts';
 import { installCleanup, killAllChildren } from './processes.ts';
 import { renderResults, verdicts, type BenchResults } from './report.ts';
 import { measureStartup } from './startup.ts';
@@ -209,6 +210,8 @@ async function main(): Promise<void> {
     } finally {
       await stopTarget(mock);
     }
+    log('memory: mocks with 1k, 10k and 100k users');
+    results.usersScale = await measureUsersScale(workDir, { loadSeconds: 1.5, connections: settings.connections });
   });
   if (wants('suite')) await timed('suite', async () => {
     await quietBefore('suite');

@@ -5,6 +5,7 @@
 import type { LoadFigures } from './load.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MemoryFigures } from './memory.ts';
+import type { UsersPoint } from './users-scale.ts';
 import type { StartupFigures } from './startup.ts';
 import { int, mb, median, ms, ratio, times } from './stats.ts';
 import type { SuiteFigures } from './suite-time.ts';
@@ -24,6 +25,7 @@ export interface BenchResults {
   throughput?: ThroughputFigures;
   startup?: StartupFigures[];
   memory?: MemoryFigures;
+  usersScale?: UsersPoint[];
   suite?: SuiteFigures;
   /** Phase → fraction of the machine busy with other work just before it (after waiting up to 15 s for quiet). */
   quiet: Record<string, number>;
@@ -246,10 +248,10 @@ export function renderResults(results: BenchResults): string {
     );
     const rows = [
       ['idle', mb(mem.idleRssBytes), '', '', '', ''],
-      ...mem.points.map((p) => [
+      ...mem.points.map((p, i) => [
         int(p.liveTokens),
         mb(p.rssBytes),
-        mem.idleRssBytes && p.liveTokens ? `${int((p.rssBytes - mem.idleRssBytes) / p.liveTokens)} B` : '',
+        `${int((p.rssBytes - (mem.points[i - 1]?.rssBytes ?? mem.idleRssBytes)) / (p.liveTokens - (mem.points[i - 1]?.liveTokens ?? 0)))} B`,
         int(p.getRps),
         `${ms(p.getP50)} / ${ms(p.getP99)}`,
         `${int(p.fillRate)}/s${p.fillNon2xx ? ` (**${p.fillNon2xx} non-2xx**)` : ''}`,
@@ -265,9 +267,21 @@ export function renderResults(results: BenchResults): string {
       `RSS each second: ${after.map(mb).join(', ')}`,
     ]);
     rows.push(['expired, after 3 s of traffic', mb(mem.afterTrafficRssBytes), '', '', '', 'GET /token/{t} on the expired tokens (404), then 1 s']);
-    out.push(table(['live tokens', 'RSS MB', 'RSS per token over idle', 'GET req/s', 'GET p50 / p99 ms', 'fill rate / notes'], rows));
+    out.push(table(['live tokens', 'RSS MB', 'RSS growth per token since the previous line', 'GET req/s', 'GET p50 / p99 ms', 'fill rate / notes'], rows));
     for (const note of mem.notes) out.push('', `- ${note}`);
   } else out.push('_Not measured in this run._');
+  if (results.usersScale?.length) {
+    out.push(
+      '',
+      'Users: a fresh mock per line, started with a users file of that many users (plus admin and alice); RSS one second after its first answer; ' +
+        'then 1.5 s of POST /token (Basic) spread over 2 000 users taken evenly from the whole file.',
+      '',
+      table(
+        ['users', 'start-up ms', 'RSS MB', 'POST /token req/s', 'p50 / p99 ms', 'non-2xx'],
+        results.usersScale.map((u) => [int(u.users), int(u.startupMs), mb(u.rssBytes), int(u.postRps), `${ms(u.postP50)} / ${ms(u.postP99)}`, String(u.non2xx)]),
+      ),
+    );
+  }
   out.push('');
   out.push('## Conformance suite', '');
   const su = results.suite;
