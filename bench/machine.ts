@@ -2,6 +2,7 @@
  * A description of the machine the figures were measured on, for RESULTS.md.
  */
 import { cpus, totalmem, release, platform, arch } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -14,6 +15,8 @@ export interface MachineInfo {
   os: string;
   autocannon: string;
   prism: string;
+  /** The commit measured, and whether mock/ or spec/ differed from it (someone's work in progress). */
+  commit: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -25,8 +28,19 @@ const versionOf = (pkg: string): string => {
   }
 };
 
+/** `abc1234`, or `abc1234 + uncommitted changes in mock/ spec/`. */
+function commitOf(root: string): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'mock', 'spec'], { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in mock/ or spec/` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 /** Reads CPU, memory, OS and tool versions. */
-export function machineInfo(): MachineInfo {
+export function machineInfo(root: string): MachineInfo {
   const list = cpus();
   let osName = `${platform()} ${release()} ${arch()}`;
   try {
@@ -43,5 +57,6 @@ export function machineInfo(): MachineInfo {
     os: osName,
     autocannon: versionOf('autocannon'),
     prism: versionOf('@stoplight/prism-cli'),
+    commit: commitOf(root),
   };
 }

@@ -129,7 +129,7 @@ const results: BenchResults = {
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   startedAt: new Date(),
   wallS: 0,
-  machine: machineInfo(),
+  machine: machineInfo(ROOT),
   settings,
   targetCommands: Object.fromEntries(Object.entries(specs).map(([id, spec]) => [id, spec.describe('P')])),
   targetLabels: {

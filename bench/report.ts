@@ -207,6 +207,7 @@ export function renderResults(results: BenchResults): string {
     `- RAM: ${m.ramGb.toFixed(1)} GiB`,
     `- Node ${m.node}; ${m.os}`,
     `- Prism ${m.prism}; every server on 127.0.0.1, one at a time under load`,
+    `- Code measured: commit ${m.commit}`,
     `- Other work on the machine just before each phase (share of both cores): ${
       Object.entries(results.quiet)
         .map(([phase, busy]) => `${phase} ${(busy * 100).toFixed(0)}%`)
