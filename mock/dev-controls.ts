@@ -3,10 +3,12 @@
  *
  * | route                  | what it does                                                        |
  * |------------------------|---------------------------------------------------------------------|
+ * | GET    /_mock/         | the state page (HTML, state-page.ts) that drives the routes below   |
  * | GET    /_mock/state    | users, live tokens with remaining lifetime, refresh tokens, sessions |
  * | POST   /_mock/reset    | back to the seeded users, no tokens, clock offset 0, no faults       |
  * | POST   /_mock/clock    | `{"advance": seconds}` moves the mock's clock forward               |
  * | POST   /_mock/expire   | `{"token": "..."}` makes one access token expire now                |
+ * | POST   /_mock/revoke   | `{"refresh_token": "..."}` deletes one refresh token                |
  * | GET    /_mock/faults   | the armed operation faults                                          |
  * | POST   /_mock/faults   | `{"operationId", "status"?, "latencyMs"?, "times"?}` arms one         |
  * | DELETE /_mock/faults   | disarms them all                                                    |
@@ -19,6 +21,7 @@ import { bareError, errors, type MockResponse } from './errors.ts';
 import type { FaultRegistry, OperationFault } from './faults.ts';
 import { microTimestamp } from './handlers/views.ts';
 import type { MockState } from './state/index.ts';
+import { statePageHtml } from './state-page.ts';
 
 /** What the controls act on. */
 export interface DevControlDeps {
@@ -33,6 +36,7 @@ const ROUTES: Record<string, string[]> = {
   '/reset': ['POST'],
   '/clock': ['GET', 'POST'],
   '/expire': ['POST'],
+  '/revoke': ['POST'],
   '/faults': ['GET', 'POST', 'DELETE'],
 };
 
@@ -124,7 +128,7 @@ export function handleDevControl(deps: DevControlDeps, method: string, path: str
   const verb = method === 'HEAD' ? 'GET' : method;
   switch (`${verb} ${route}`) {
     case 'GET /':
-      return ok({ routes: Object.fromEntries(Object.entries(ROUTES).map(([r, m]) => [`/_mock${r === '/' ? '' : r}`, m])) });
+      return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, text: statePageHtml() };
     case 'GET /state':
       return ok(stateSnapshot(state, faults));
     case 'POST /reset':
@@ -146,6 +150,13 @@ export function handleDevControl(deps: DevControlDeps, method: string, path: str
       if (typeof token !== 'string') throw bareError(400, '[mock] "token" must be an access token');
       if (!state.expireAccessToken(token.toLowerCase())) throw bareError(404, '[mock] no live access token with that value');
       return ok({ expired: true });
+    }
+    case 'POST /revoke': {
+      // As DELETE /users/{uuid}/tokens/{client_id}: the access tokens made with it stay valid (obs. 9g).
+      const { refresh_token: token } = jsonObject(rawBody);
+      if (typeof token !== 'string') throw bareError(400, '[mock] "refresh_token" must be a refresh token');
+      if (!state.refreshTokens.remove(token.toLowerCase())) throw bareError(404, '[mock] no refresh token with that value');
+      return ok({ revoked: true });
     }
     case 'GET /faults':
       return ok({ faults: faults.list() });

@@ -11,3 +11,4 @@ import './tests/http-routing.cases.ts';
 import './tests/robustness.cases.ts';
 import './tests/seed-tutorial.cases.ts';
 import './tests/replay.cases.ts';
+import './tests/state-page.cases.ts';

@@ -143,7 +143,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const method = (request.method ?? 'GET').toUpperCase();
     const target = request.url ?? '/';
     response.on('finish', () => {
-      logger.info(`${method} ${redactTarget(target)} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+      const line = `${method} ${redactTarget(target)} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`;
+      // The state page (GET /_mock/) polls /_mock/state every 2 s: keep that out of the info log.
+      if (method === 'GET' && target.startsWith('/_mock/state')) logger.debug(line);
+      else logger.info(line);
     });
     try {
       let body: Buffer | undefined;

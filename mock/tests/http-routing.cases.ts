@@ -153,7 +153,9 @@ describe('routing, CORS, status, developer controls, TLS', () => {
   });
 
   test('/_mock routes: index, unknown route 404, wrong method 405', async () => {
-    assert.ok((await t.call('GET', '/_mock')).json.routes['/_mock/state']);
+    const index = await t.call('GET', '/_mock');
+    assert.match(index.headers['content-type'] ?? '', /^text\/html/, 'the index is the state page');
+    assert.match(index.text, /\/_mock\/state/);
     assert.equal((await t.call('GET', '/_mock/nothing')).status, 404);
     const wrong = await t.call('GET', '/_mock/reset');
     assert.equal(wrong.status, 405);

@@ -1,0 +1,240 @@
+/**
+ * The state page, `GET /_mock/`: what the mock holds (users, live access tokens with their remaining
+ * lifetime, refresh tokens, sessions, faults) and buttons that drive the `/_mock/` controls (expire a
+ * token, revoke a refresh token, advance the clock, reset, switch a fault on or off). One static HTML
+ * document with a little inline script, no build step and nothing fetched from elsewhere: the script
+ * reads `GET /_mock/state` every 2 s and builds the tables with `textContent` (never `innerHTML`),
+ * so a username from a users file cannot inject markup.
+ *
+ * Tokens are shown by their last 8 characters (the kit's rule for anything it displays) with a copy
+ * button for the full value; passwords are never in the state to begin with.
+ */
+
+/** The page's HTML; the same document every time (the script fetches the state). */
+export function statePageHtml(): string {
+  return PAGE;
+}
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>wazo-auth mock: state</title>
+<style>
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--accent:#0969da;--bad:#cf222e;--ok:#1a7f37;--warn:#9a6700}
+*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff}
+header{padding:14px 24px;background:#24292f;color:#fff;display:flex;flex-wrap:wrap;gap:6px 28px;align-items:baseline}
+header h1{margin:0;font-size:19px}header dl{display:flex;flex-wrap:wrap;gap:4px 18px;margin:0;font-size:13px}
+header dl div{display:flex;gap:5px}header dt{opacity:.75}header dd{margin:0;font-family:ui-monospace,monospace}
+main{padding:6px 24px 40px;max-width:1500px}
+h2{font-size:16px;margin:22px 0 8px;border-bottom:1px solid var(--line);padding-bottom:3px}
+h2 small{font-weight:400;color:var(--muted)}
+.controls{display:flex;flex-wrap:wrap;gap:10px 26px;align-items:center;margin:14px 0 0;padding:10px 12px;background:#f6f8fa;border:1px solid var(--line);border-radius:6px}
+.controls form,.controls div{display:flex;gap:6px;align-items:center;margin:0}
+input[type=number]{width:90px;font:inherit;padding:3px 6px}
+button{font:inherit;font-size:13px;padding:3px 10px;border:1px solid var(--line);border-radius:5px;background:#fff;cursor:pointer}
+button:hover{border-color:var(--accent)}button.danger{color:var(--bad)}button.small{font-size:12px;padding:1px 7px}
+#status{min-height:1.5em;margin:8px 0 0;font-weight:600}#status.error{color:var(--bad)}#status.ok{color:var(--ok)}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th{text-align:left;color:var(--muted);font-weight:600;padding:4px 10px 4px 0;border-bottom:1px solid var(--line)}
+td{padding:4px 10px 4px 0;border-bottom:1px solid #eef1f4;vertical-align:top}
+td.mono,code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
+.empty{color:var(--muted);font-style:italic}
+.low{color:var(--warn);font-weight:600}.yes{font-weight:600}
+.fault{display:flex;gap:6px;align-items:center}
+.fault.on{color:var(--bad);font-weight:600}
+footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
+</style></head>
+<body>
+<header><h1>wazo-auth mock</h1>
+<dl><div><dt>mock clock</dt><dd id="now">…</dd></div><div><dt>clock offset</dt><dd id="offset">…</dd></div><div><dt>live tokens</dt><dd id="live">…</dd></div><div><dt>max sessions per user</dt><dd id="max">…</dd></div></dl></header>
+<main>
+<div class="controls">
+<form id="clock-form"><label for="advance">Advance the clock by</label><input id="advance" name="advance" type="number" min="0" step="1" value="3600"><span>s</span><button type="submit" data-action="advance">Advance</button></form>
+<div><button type="button" class="danger" data-action="reset">Reset the mock</button></div>
+<div id="fault-switches" class="fault-switches"></div>
+<div><label><input id="auto" type="checkbox" checked> refresh every 2 s</label><button type="button" data-action="refresh">Refresh now</button></div>
+</div>
+<p id="status" role="status" aria-live="polite"></p>
+<h2>Access tokens <small>live only; expiring a token ends its session</small></h2>
+<table id="tokens"><thead><tr><th>token</th><th>user</th><th>session</th><th>mobile</th><th>refresh client_id</th><th>expires at</th><th>remaining</th><th></th></tr></thead><tbody></tbody></table>
+<h2>Refresh tokens <small>no expiry; revoking keeps the access tokens made with it (obs. 9g)</small></h2>
+<table id="refresh-tokens"><thead><tr><th>token</th><th>client_id</th><th>user</th><th>mobile</th><th>created</th><th></th></tr></thead><tbody></tbody></table>
+<h2>Sessions</h2>
+<table id="sessions"><thead><tr><th>session</th><th>user</th><th>mobile</th><th>tenant</th></tr></thead><tbody></tbody></table>
+<h2>Users</h2>
+<table id="users"><thead><tr><th>username</th><th>uuid</th><th>purpose</th><th>enabled</th><th>emails</th><th>tenant</th></tr></thead><tbody></tbody></table>
+<h2>Faults armed <small>GET /_mock/faults</small></h2>
+<table id="faults"><thead><tr><th>fault</th><th>details</th></tr></thead><tbody></tbody></table>
+</main>
+<footer>Developer controls of the mock: GET /_mock/state, POST /_mock/expire, /_mock/revoke, /_mock/clock, /_mock/reset, /_mock/faults (mock/README.md). Tokens are shown by their last 8 characters; "copy" copies the whole value. Passwords are never shown.</footer>
+<script>
+"use strict";
+const CONTROLS = '/_mock';
+let state = null;
+let fetchedAt = 0;
+let busy = false;
+
+const $ = (id) => document.getElementById(id);
+const tail = (token) => '…' + String(token).slice(-8);
+
+function setStatus(text, kind) {
+  const el = $('status');
+  el.textContent = text;
+  el.className = kind || '';
+}
+
+function el(tag, props, children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (key === 'text') node.textContent = value;
+    else if (key === 'class') node.className = value;
+    else if (key.startsWith('data-')) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children || []) node.append(child);
+  return node;
+}
+
+function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 120) return s + ' s';
+  if (s < 7200) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+  if (s < 172800) return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+  return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
+}
+
+async function control(method, path, body) {
+  const response = await fetch(CONTROLS + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let payload = null;
+  try { payload = await response.json(); } catch (_) { /* no body */ }
+  if (!response.ok) throw new Error((payload && payload.message) || (method + ' ' + path + ': ' + response.status));
+  return payload;
+}
+
+async function act(label, fn) {
+  if (busy) return;
+  busy = true;
+  try {
+    await fn();
+    setStatus(label, 'ok');
+    await load();
+  } catch (error) {
+    setStatus(label + ' failed: ' + error.message, 'error');
+  } finally {
+    busy = false;
+  }
+}
+
+function secretCell(token, kind) {
+  const copy = el('button', { type: 'button', class: 'small', text: 'copy', title: 'copy the whole ' + kind, 'data-action': 'copy' });
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(token);
+      setStatus(kind + ' ' + tail(token) + ' copied', 'ok');
+    } catch (_) {
+      window.prompt('Copy the ' + kind + ':', token);
+    }
+  });
+  return el('td', { class: 'mono' }, [el('code', { text: tail(token), title: 'last 8 characters' }), ' ', copy]);
+}
+
+function fill(tableId, rows, empty) {
+  const body = $(tableId).tBodies[0];
+  const columns = $(tableId).tHead.rows[0].cells.length;
+  body.replaceChildren(...(rows.length ? rows : [el('tr', {}, [el('td', { class: 'empty', colSpan: columns, text: empty })])]));
+}
+
+function render() {
+  if (!state) return;
+  const users = new Map(state.users.map((u) => [u.uuid, u.username]));
+  const who = (uuid) => users.get(uuid) || uuid;
+  const elapsed = (Date.now() - fetchedAt) / 1000;
+  $('now').textContent = state.now;
+  $('offset').textContent = duration(state.clock_offset_seconds);
+  $('live').textContent = String(state.tokens.length);
+  $('max').textContent = String(state.max_user_sessions);
+
+  fill('tokens', state.tokens.map((t) => {
+    const remaining = Math.max(0, t.remaining_seconds - elapsed);
+    const expire = el('button', { type: 'button', class: 'small danger', text: 'expire', 'data-action': 'expire' });
+    expire.addEventListener('click', () => act('token ' + tail(t.token) + ' expired', () => control('POST', '/expire', { token: t.token })));
+    return el('tr', { 'data-token-tail': t.token.slice(-8) }, [
+      secretCell(t.token, 'access token'),
+      el('td', { text: who(t.user_uuid) }),
+      el('td', { class: 'mono', text: t.session_uuid }),
+      el('td', { text: t.mobile ? 'yes' : 'no' }),
+      el('td', { text: t.refresh_token_client_id || '—' }),
+      el('td', { class: 'mono', text: t.expires_at }),
+      el('td', { class: remaining < 60 ? 'low remaining' : 'remaining', text: duration(remaining) }),
+      el('td', {}, [expire]),
+    ]);
+  }), 'No live access token. Log in (POST /token) and it appears here.');
+
+  fill('refresh-tokens', state.refresh_tokens.map((r) => {
+    const revoke = el('button', { type: 'button', class: 'small danger', text: 'revoke', 'data-action': 'revoke' });
+    revoke.addEventListener('click', () => act('refresh token ' + tail(r.token) + ' (' + r.client_id + ') revoked', () => control('POST', '/revoke', { refresh_token: r.token })));
+    return el('tr', { 'data-token-tail': r.token.slice(-8) }, [
+      secretCell(r.token, 'refresh token'),
+      el('td', { class: 'mono', text: r.client_id }),
+      el('td', { text: who(r.user_uuid) }),
+      el('td', { text: r.mobile ? 'yes' : 'no' }),
+      el('td', { class: 'mono', text: r.created_at }),
+      el('td', {}, [revoke]),
+    ]);
+  }), 'No refresh token. An offline login (access_type offline, client_id) creates one.');
+
+  fill('sessions', state.sessions.map((s) => el('tr', { 'data-session': s.uuid }, [
+    el('td', { class: 'mono', text: s.uuid }),
+    el('td', { text: who(s.user_uuid) }),
+    el('td', { text: s.mobile ? 'yes' : 'no' }),
+    el('td', { class: 'mono', text: s.tenant_uuid }),
+  ])), 'No session.');
+
+  fill('users', state.users.map((u) => el('tr', { 'data-username': u.username }, [
+    el('td', { class: 'yes', text: u.username }),
+    el('td', { class: 'mono', text: u.uuid }),
+    el('td', { text: u.purpose }),
+    el('td', { text: u.enabled ? 'yes' : 'no' }),
+    el('td', { text: (u.emails || []).join(', ') || '—' }),
+    el('td', { class: 'mono', text: u.tenant_uuid }),
+  ])), 'No user.');
+
+  fill('faults', (state.faults || []).map((f) => el('tr', {}, [
+    el('td', { class: 'mono', text: f.name || f.operationId || '?' }),
+    el('td', { class: 'mono', text: JSON.stringify(f) }),
+  ])), 'No fault armed.');
+}
+
+async function load() {
+  try {
+    const response = await fetch(CONTROLS + '/state', { cache: 'no-store' });
+    if (!response.ok) throw new Error('GET /_mock/state: ' + response.status);
+    state = await response.json();
+    fetchedAt = Date.now();
+    render();
+    document.body.dataset.loaded = String(fetchedAt);
+  } catch (error) {
+    setStatus('Cannot read the state: ' + error.message + ' (is the mock still running?)', 'error');
+  }
+}
+
+$('clock-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const seconds = Number($('advance').value);
+  act('clock advanced by ' + duration(seconds), () => control('POST', '/clock', { advance: seconds }));
+});
+document.querySelector('[data-action=reset]').addEventListener('click', () => act('mock reset: seeded users, no tokens, clock offset 0, no faults', () => control('POST', '/reset')));
+document.querySelector('[data-action=refresh]').addEventListener('click', () => load());
+
+// Poll while visible; between polls, count the remaining lifetimes down locally.
+setInterval(() => {
+  if (!document.hidden && $('auto').checked && !busy) load();
+}, 2000);
+setInterval(render, 1000);
+load();
+</script>
+</body></html>
+`;
