@@ -3,12 +3,13 @@
  * response check against the spec. `server.ts` feeds it parsed requests and writes what it returns.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ErrorObject } from 'ajv';
 import type { ApiSpec, JsonObject, Operation } from '../spec/loader.ts';
 import { authorize, operationAccess } from './authorize.ts';
 import { corsHeaders, preflightHeaders } from './cors.ts';
 import { handleDevControl } from './dev-controls.ts';
 import { errorBody, errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
-import type { BehaviourFault, FaultRegistry } from './faults.ts';
+import { waivedByFault, type FaultRegistry } from './faults.ts';
 import { handlers, unhandledOperations } from './handlers/index.ts';
 import type { HandlerContext } from './handlers/types.ts';
 import type { Logger } from './log.ts';
@@ -32,14 +33,16 @@ export interface CheckFailure {
   request: string;
   status: number;
   errors: string[];
+  /** The behaviour faults that were on: with any, the mismatch is most likely deliberate. */
+  faults: string[];
 }
 
 /** What the pipeline needs. */
 export interface AppOptions {
   spec: ApiSpec;
   state: MockState;
+  /** Operation faults and the behaviour faults in force (read live at every request). */
   faults: FaultRegistry;
-  behaviourFaults?: ReadonlySet<BehaviourFault>;
   logger: Logger;
   /** Check every answer against the spec (development and tests). */
   checkResponses: boolean;
@@ -90,7 +93,7 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
   const { spec, state, faults, logger } = options;
   const missing = unhandledOperations(spec);
   if (missing.length > 0) throw new Error(`[mock] no handler for operation(s) ${missing.join(', ')} of spec/wazo-auth.yaml`);
-  const behaviourFaults = options.behaviourFaults ?? new Set<BehaviourFault>();
+  const behaviourFaults = faults.behaviour;
   const bareMessage = spec.compile((spec.document.components as { schemas: Record<string, JsonObject> }).schemas.BareMessage!);
 
   async function runOperation(request: IncomingRequest, operation: Operation, pathParams: Record<string, string>, query: Record<string, string>): Promise<{ response: MockResponse; injected: boolean }> {
@@ -109,9 +112,11 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
     }
     const params: RequestParameters = validateParameters(spec, operation, { path: pathParams, query, header: headerParams(request.headers) });
     const required = operationAccess(operation, params.path);
-    const caller = required === undefined ? undefined : authorize(state, required, request.headers);
-    // The body is read after the token check, as in the service (its decorator runs first).
-    const body = operation.requestBody ? validateBody(spec, operation, parseJsonBody(request.body)) : {};
+    const caller = required === undefined ? undefined : authorize(state, required, request.headers, behaviourFaults);
+    // The body is read after the token check, as in the service (its decorator runs first). A behaviour
+    // fault may waive one validation rule (mock/faults.ts `waivedByFault`).
+    const waive = behaviourFaults.size > 0 ? (error: ErrorObject, data: JsonObject) => waivedByFault(behaviourFaults, error, data) : undefined;
+    const body = operation.requestBody ? validateBody(spec, operation, parseJsonBody(request.body), waive) : {};
     const context: HandlerContext = {
       spec,
       operation,
@@ -147,8 +152,11 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
       problems = [`HTTP-level ${response.status} answer is not a BareMessage`];
     }
     if (problems.length === 0) return;
-    const failure: CheckFailure = { operationId: operation?.operationId ?? '(none)', request: `${request.method} ${request.target}`, status: response.status, errors: problems };
-    logger.error(`response does not match spec/wazo-auth.yaml: ${failure.operationId} ${response.status}: ${problems.join('; ')}`);
+    const on = [...behaviourFaults];
+    const failure: CheckFailure = { operationId: operation?.operationId ?? '(none)', request: `${request.method} ${request.target}`, status: response.status, errors: problems, faults: on };
+    // The answer is sent as it is either way: a fault's off-spec answer is what the suite must see.
+    if (on.length > 0) logger.info(`response does not match spec/wazo-auth.yaml (fault ${on.join(', ')} on): ${failure.operationId} ${response.status}: ${problems.join('; ')}`);
+    else logger.error(`response does not match spec/wazo-auth.yaml: ${failure.operationId} ${response.status}: ${problems.join('; ')}`);
     options.onCheckFailure?.(failure);
   }
 
@@ -172,11 +180,16 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
           case 'not-found':
             throw errors.notFound(); // JSON, where the real service sends HTML (obs. 12f)
           case 'method-not-allowed':
-            throw errors.methodNotAllowed(routed.allow);
+            // Fault `method-not-allowed-as-404`: a router that knows paths only, not their methods.
+            throw behaviourFaults.has('method-not-allowed-as-404') ? errors.notFound() : errors.methodNotAllowed(routed.allow);
           case 'preflight':
             response = {
               status: 200,
-              headers: { 'Content-Type': 'text/html; charset=utf-8', Allow: routed.allow.join(', '), ...preflightHeaders(origin, first(request.headers['access-control-request-headers'])) },
+              headers: {
+                'Content-Type': 'text/html; charset=utf-8',
+                Allow: routed.allow.join(', '),
+                ...(behaviourFaults.has('no-cors') ? {} : preflightHeaders(origin, first(request.headers['access-control-request-headers']))),
+              },
               text: '',
             };
             break;
@@ -189,13 +202,18 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
         if (error instanceof MockHttpError) {
           response = toErrorResponse(error, state.now());
           isBare = error.payload.shape === 'BareMessage';
+          // Fault `error-shape-changed`: one generic error body for every error, instead of the service's three.
+          if (!devControl && behaviourFaults.has('error-shape-changed')) {
+            response.body = { error: { code: error.status, message: 'reason' in error.payload ? error.payload.reason : error.payload.message } };
+          }
         } else {
           logger.error(`unexpected error on ${method} ${pathname.replace(/(\/token\/)[^/]+/, '$1…')}`, error);
           response = toErrorResponse(errors.internal(), state.now());
           isBare = true;
         }
       }
-      response.headers = { 'Content-Type': 'application/json', ...response.headers, ...corsHeaders(origin) };
+      // Fault `no-cors`: a server without CORS support.
+      response.headers = { 'Content-Type': 'application/json', ...response.headers, ...(behaviourFaults.has('no-cors') && !devControl ? {} : corsHeaders(origin)) };
       if (!devControl && !injected) check(operation, request, response, isBare);
       return { response, operationId: operation?.operationId };
     },

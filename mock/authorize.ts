@@ -8,7 +8,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Operation } from '../spec/loader.ts';
 import { requiredAccess } from './acl.ts';
-import { errors } from './errors.ts';
+import { errors, MockHttpError } from './errors.ts';
+import type { BehaviourFault } from './faults.ts';
 import type { AccessTokenRecord, MockState } from './state/index.ts';
 
 const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -19,12 +20,24 @@ export function operationAccess(operation: Operation, pathParams: Record<string,
   return typeof template === 'string' ? requiredAccess(template, pathParams) : undefined;
 }
 
-/** Checks the caller's token; returns it, or throws the service's 401. */
-export function authorize(state: MockState, required: string, headers: IncomingHttpHeaders): AccessTokenRecord {
-  const token = first(headers['x-auth-token'])?.trim() ?? '';
-  const record = token === '' ? undefined : state.findAccessToken(token.toLowerCase());
-  if (!record) throw errors.tokenNotFound(token, required);
-  if (!state.accessTokens.access(record).matches(required)) throw errors.missingPermission(token, required, null);
+/**
+ * Checks the caller's token; returns it, or throws the service's 401. `faults`: the behaviour faults
+ * in force (mock/faults.ts); four of them break a rule of this check.
+ */
+export function authorize(state: MockState, required: string, headers: IncomingHttpHeaders, faults: ReadonlySet<BehaviourFault> = new Set()): AccessTokenRecord {
+  let token = first(headers['x-auth-token'])?.trim() ?? '';
+  // Fault `bearer-token-accepted`: the token is also read from `Authorization: Bearer`.
+  if (token === '' && faults.has('bearer-token-accepted')) token = /^Bearer\s+(\S+)/i.exec(first(headers.authorization) ?? '')?.[1] ?? '';
+  let record = token === '' ? undefined : state.findAccessToken(token.toLowerCase());
+  // Fault `refresh-token-as-access-token`: a refresh token stands for a live session created with it.
+  if (!record && token !== '' && faults.has('refresh-token-as-access-token')) record = state.accessTokens.forRefreshToken(token.toLowerCase(), state.now())[0];
+  if (!record) {
+    const refused = errors.tokenNotFound(token, required);
+    // Fault `forbidden-instead-of-unauthorized`: the same refusal with 403.
+    throw faults.has('forbidden-instead-of-unauthorized') ? new MockHttpError(403, refused.payload, refused.headers) : refused;
+  }
+  // Fault `acl-not-checked`: any valid token is enough.
+  if (!faults.has('acl-not-checked') && !state.accessTokens.access(record).matches(required)) throw errors.missingPermission(token, required, null);
   const tenant = first(headers['wazo-tenant']);
   if (tenant && tenant !== record.tenantUuid) throw errors.missingPermission(token, required, tenant);
   return record;

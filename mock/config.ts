@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { loadSpec } from '../spec/loader.ts';
+import { BEHAVIOUR_FAULTS, FAULT_NAMES, isBehaviourFault, unknownFaultMessage, type BehaviourFault } from './faults.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USERS, type SeedUser } from './state/seed.ts';
 import type { TlsMode } from './server.ts';
@@ -37,6 +38,10 @@ export interface MockConfig {
   maxUserSessions: number;
   /** Default on, off when NODE_ENV=production (WAZO_MOCK_CHECK_RESPONSES). */
   checkResponses: boolean;
+  /** Behaviour faults on from the start (`--fault`, repeatable; WAZO_MOCK_FAULTS, comma-separated). Default none. */
+  faults: BehaviourFault[];
+  /** `--list-faults`: print the fault table and exit. */
+  listFaults: boolean;
 }
 
 /** The `--help` text: each option with its environment variable and default. */
@@ -62,6 +67,10 @@ Options (each falls back to an environment variable, then to its default):
                           POST /token answers 429
   --check-responses on|off  check every answer against   WAZO_MOCK_CHECK_RESPONSES
                           spec/wazo-auth.yaml            default on (off when NODE_ENV=production)
+  --fault NAME            break one rule on purpose      WAZO_MOCK_FAULTS        default none
+                          (repeatable; the variable      (comma-separated)
+                          takes a comma-separated list)
+  --list-faults           list the fault names, what each breaks, and exit
   -h, --help              show this help
 
 Users file (YAML), either a list or {users: [...]}; only username and password are required:
@@ -79,7 +88,18 @@ Users file (YAML), either a list or {users: [...]}; only username and password a
 Developer controls (see mock/README.md):
   GET /_mock/state   POST /_mock/reset   POST /_mock/clock {"advance": 7200}
   POST /_mock/expire {"token": "..."}    POST|GET|DELETE /_mock/faults
+  PUT /_mock/faults/NAME {"enabled": true|false}   (GET /_mock/faults lists the named faults)
 `;
+
+/** The `--list-faults` text: every behaviour fault with the requirements it breaks. */
+export function faultList(): string {
+  const width = Math.max(...FAULT_NAMES.map((n) => n.length));
+  const lines = FAULT_NAMES.map((name) => {
+    const { description, requirements } = BEHAVIOUR_FAULTS[name];
+    return `  ${name.padEnd(width)}  ${description}\n  ${' '.repeat(width)}  breaks ${requirements.join(', ')}`;
+  });
+  return `Behaviour faults (wazo-auth-kit mock --fault NAME; each breaks exactly one rule):\n${lines.join('\n')}\n`;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -161,7 +181,7 @@ export function readUsersFile(path: string): SeedUser[] {
 
 /** Resolves the configuration from command-line arguments and the environment. */
 export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): MockConfig {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -177,6 +197,8 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
         'log-level': { type: 'string' },
         'max-sessions': { type: 'string' },
         'check-responses': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        'list-faults': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -208,7 +230,13 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       throw new ConfigError(`--cert/--key: cannot read the PEM files (${(error as Error).message}).`);
     }
   }
+  // --fault replaces WAZO_MOCK_FAULTS (flag first, then variable), as every other option does.
+  const faultFlags = values.fault as string[] | undefined;
+  const faultOrigin = faultFlags ? '--fault' : 'WAZO_MOCK_FAULTS';
+  const faultNames = (faultFlags ?? (env.WAZO_MOCK_FAULTS ?? '').split(',')).map((n) => n.trim()).filter((n) => n !== '');
+  for (const name of faultNames) if (!isBehaviourFault(name)) throw new ConfigError(`${faultOrigin}: ${unknownFaultMessage(name)}.`);
+  const faults = [...new Set(faultNames)] as BehaviourFault[];
   const usersFile = takeFirst(opt('users'), env.WAZO_MOCK_USERS);
   const users = usersFile ? readUsersFile(usersFile) : DEFAULT_USERS.map((u) => ({ ...u, acl: [...u.acl] }));
-  return { help: values.help === true, host, port, tls, certificate, usersFile, users, logLevel, maxUserSessions, checkResponses };
+  return { help: values.help === true, host, port, tls, certificate, usersFile, users, logLevel, maxUserSessions, checkResponses, faults, listFaults: values['list-faults'] === true };
 }

@@ -5,20 +5,25 @@
  * |------------------------|---------------------------------------------------------------------|
  * | GET    /_mock/         | the state page (HTML, state-page.ts) that drives the routes below   |
  * | GET    /_mock/state    | users, live tokens with remaining lifetime, refresh tokens, sessions |
- * | POST   /_mock/reset    | back to the seeded users, no tokens, clock offset 0, no faults       |
+ * | POST   /_mock/reset    | back to the seeded users, no tokens, clock offset 0, no operation    |
+ * |                        | fault, the behaviour faults of the command line (`--fault`) only     |
  * | POST   /_mock/clock    | `{"advance": seconds}` moves the mock's clock forward               |
  * | POST   /_mock/expire   | `{"token": "..."}` makes one access token expire now                |
  * | POST   /_mock/revoke   | `{"refresh_token": "..."}` deletes one refresh token                |
- * | GET    /_mock/faults   | the armed operation faults                                          |
+ * | GET    /_mock/faults   | `faults`: the armed operation faults; `named`: every behaviour fault |
+ * |                        | (name, description, requirements, enabled)                          |
  * | POST   /_mock/faults   | `{"operationId", "status"?, "latencyMs"?, "times"?}` arms one         |
- * | DELETE /_mock/faults   | disarms them all                                                    |
+ * | DELETE /_mock/faults   | disarms them all and switches every behaviour fault off             |
+ * | GET    /_mock/faults/N | one behaviour fault                                                 |
+ * | PUT    /_mock/faults/N | `{"enabled": true|false}` switches behaviour fault N on or off      |
+ * | DELETE /_mock/faults/N | switches behaviour fault N off                                      |
  *
  * These answers are not part of the spec and are not checked against it. Errors use the bare
  * `{message}` shape.
  */
 import type { ApiSpec } from '../spec/loader.ts';
 import { bareError, errors, type MockResponse } from './errors.ts';
-import type { FaultRegistry, OperationFault } from './faults.ts';
+import { isBehaviourFault, unknownFaultMessage, type FaultRegistry, type OperationFault } from './faults.ts';
 import { microTimestamp } from './handlers/views.ts';
 import type { MockState } from './state/index.ts';
 import { statePageHtml } from './state-page.ts';
@@ -38,6 +43,7 @@ const ROUTES: Record<string, string[]> = {
   '/expire': ['POST'],
   '/revoke': ['POST'],
   '/faults': ['GET', 'POST', 'DELETE'],
+  '/faults/{name}': ['GET', 'PUT', 'DELETE'],
 };
 
 const ok = (body: unknown, status = 200): MockResponse => ({ status, headers: {}, body });
@@ -90,6 +96,8 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
     })),
     sessions: live.map((t) => ({ uuid: t.sessionUuid, user_uuid: t.userUuid, mobile: t.mobile, tenant_uuid: t.tenantUuid })),
     faults: faults.list(),
+    /** The behaviour faults on (names; GET /_mock/faults describes them all). */
+    behaviour_faults: [...faults.behaviour],
   };
 }
 
@@ -120,7 +128,11 @@ function parseFault(spec: ApiSpec, body: Record<string, unknown>): OperationFaul
 /** Answers one `/_mock/...` request; `path` is what follows `/_mock`. */
 export function handleDevControl(deps: DevControlDeps, method: string, path: string, rawBody: Buffer | undefined): MockResponse {
   const { spec, state, faults } = deps;
-  const route = path.replace(/\/+$/, '') || '/';
+  const trimmed = path.replace(/\/+$/, '') || '/';
+  // `/faults/{name}`: one behaviour fault, by name.
+  const named = /^\/faults\/([^/]+)$/.exec(trimmed);
+  const faultName = named ? decodeURIComponent(named[1]!) : undefined;
+  const route = named ? '/faults/{name}' : trimmed;
   const allowed = ROUTES[route];
   if (!allowed) throw errors.notFound();
   if (method === 'OPTIONS') return { status: 200, headers: { Allow: [...allowed, 'OPTIONS'].join(', ') }, text: '' };
@@ -133,7 +145,7 @@ export function handleDevControl(deps: DevControlDeps, method: string, path: str
       return ok(stateSnapshot(state, faults));
     case 'POST /reset':
       state.reset();
-      faults.clear();
+      faults.reset();
       return ok({ reset: true });
     case 'GET /clock':
       return ok({ now: microTimestamp(state.now()), offset_seconds: state.clock.offsetSeconds });
@@ -159,7 +171,7 @@ export function handleDevControl(deps: DevControlDeps, method: string, path: str
       return ok({ revoked: true });
     }
     case 'GET /faults':
-      return ok({ faults: faults.list() });
+      return ok({ faults: faults.list(), named: faults.named() });
     case 'POST /faults': {
       const fault = parseFault(spec, jsonObject(rawBody));
       faults.set(fault);
@@ -167,7 +179,20 @@ export function handleDevControl(deps: DevControlDeps, method: string, path: str
     }
     case 'DELETE /faults':
       faults.clear();
-      return ok({ faults: [] });
+      return ok({ faults: [], named: faults.named() });
+    case 'GET /faults/{name}':
+    case 'PUT /faults/{name}':
+    case 'DELETE /faults/{name}': {
+      if (!faultName || !isBehaviourFault(faultName)) throw bareError(404, `[mock] ${unknownFaultMessage(faultName ?? '')}`);
+      if (verb === 'PUT') {
+        const { enabled } = jsonObject(rawBody);
+        if (typeof enabled !== 'boolean') throw bareError(400, '[mock] the body must be {"enabled": true} or {"enabled": false}');
+        faults.switch(faultName, enabled);
+      } else if (verb === 'DELETE') {
+        faults.switch(faultName, false);
+      }
+      return ok(faults.named().find((f) => f.name === faultName));
+    }
     default:
       throw errors.methodNotAllowed([...allowed, 'OPTIONS']);
   }

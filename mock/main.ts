@@ -4,7 +4,7 @@
  * on SIGINT/SIGTERM. Resolves when the server has stopped.
  */
 import { pathToFileURL } from 'node:url';
-import { ConfigError, HELP, resolveConfig, type MockConfig } from './config.ts';
+import { ConfigError, faultList, HELP, resolveConfig, type MockConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startMockServer, type MockServer } from './server.ts';
 
@@ -18,6 +18,7 @@ function banner(config: MockConfig, server: MockServer, tlsSource: string | unde
     lines.push(`  TLS certificate: ${tlsSource === 'files' ? 'from --cert/--key' : 'self-signed (accept it, or curl -k)'}`);
   }
   lines.push(`  developer controls: ${server.origin}/_mock/`);
+  if (config.faults.length > 0) lines.push(`  FAULTS ON (this mock breaks these rules on purpose): ${config.faults.join(', ')}`);
   lines.push(`  users${config.usersFile ? ` (from ${config.usersFile})` : ''}: ${config.users.map((u) => `${u.username} (${u.purpose})`).join(', ')}`);
   lines.push('  Ctrl-C to stop');
   return lines.join('\n');
@@ -38,6 +39,10 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  if (config.listFaults) {
+    process.stdout.write(faultList());
+    return;
+  }
   const logger = createLogger(config.logLevel);
   // Requests never throw past app.ts; this is the last net, so that a stray error is loud but the
   // developer's mock keeps serving.
@@ -54,6 +59,7 @@ export async function main(argv: string[]): Promise<void> {
       users: config.users,
       maxUserSessions: config.maxUserSessions,
       checkResponses: config.checkResponses,
+      behaviourFaults: config.faults,
       logger,
     });
   } catch (error) {

@@ -48,8 +48,8 @@ export interface MockServerOptions {
   bodyLimitBytes?: number;
   /** How often expired tokens and their sessions are swept. Default 10 s. */
   sweepIntervalMs?: number;
-  /** Named behaviour faults (reserved for `--fault`). */
-  behaviourFaults?: ReadonlySet<BehaviourFault>;
+  /** Named behaviour faults on from the start (`--fault`); `POST /_mock/reset` comes back to them. Default none. */
+  behaviourFaults?: Iterable<BehaviourFault>;
   /** Slow-client limits, in milliseconds; defaults: headers 10 s, whole request 30 s, first byte 10 s. */
   timeouts?: { headersMs?: number; requestMs?: number; firstByteMs?: number };
 }
@@ -126,14 +126,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
   const firstByteTimeout = options.timeouts?.firstByteMs ?? 10_000;
   const spec = loadSpec();
-  const state = new MockState({ users: options.users, maxUserSessions: options.maxUserSessions });
-  const faults = new FaultRegistry();
+  const faults = new FaultRegistry(options.behaviourFaults);
+  const state = new MockState({ users: options.users, maxUserSessions: options.maxUserSessions, faults: faults.behaviour });
   const app = createApp({
     spec,
     state,
     faults,
     logger,
-    behaviourFaults: options.behaviourFaults,
     checkResponses: options.checkResponses ?? process.env.NODE_ENV !== 'production',
     onCheckFailure: options.onCheckFailure,
   });

@@ -215,3 +215,20 @@ test('the requirement catalogue has at least 40 rules with ids, severities and s
   assert.throws(() => buildCatalogue('areas: {a: A}\nrequirements:\n  - {id: A-B, area: a, severity: must, title: t, source: s}\n  - {id: A-B, area: a, severity: must, title: t, source: s}\n'), /duplicate/);
   assert.throws(() => buildCatalogue('areas: {a: A}\nrequirements:\n  - {id: A-B, area: a, severity: may, title: t, source: s}\n'), /severity/);
 });
+
+test('docs/requirements.md is the current rendering of the catalogue', async () => {
+  const { renderCatalogue } = await import('./catalogue-doc.ts');
+  const committed = readFileSync(new URL('../docs/requirements.md', import.meta.url), 'utf8');
+  assert.equal(committed, renderCatalogue(loadRequirements()), 'run: npx tsx spec/catalogue-doc.ts > docs/requirements.md');
+});
+
+test('every validator of the description compiles', () => {
+  for (const op of spec.operations) {
+    op.validateParameters({ path: {}, query: {}, header: {} });
+    op.requestBody?.validate({});
+    for (const response of op.responses.values()) {
+      for (const validate of response.content.values()) validate?.(null);
+      for (const header of response.headers.values()) header.validate('0');
+    }
+  }
+});

@@ -44,7 +44,8 @@ const createUser: Handler = (context) => {
     enabled: typeof body.enabled === 'boolean' ? body.enabled : true,
     tenantUuid: tenant ?? context.state.users.list()[0]?.tenantUuid ?? '',
   });
-  return { status: 200, body: userView(user) }; // 200, not 201 (obs. 10a)
+  // 200, not 201 (obs. 10a); fault `user-creation-201` answers the REST-textbook 201.
+  return { status: context.faults.has('user-creation-201') ? 201 : 200, body: userView(user) };
 };
 
 const getUser: Handler = (context) => ({ status: 200, body: userView(existingUser(context)) });
@@ -67,13 +68,16 @@ const updateUser: Handler = (context) => {
 
 const deleteUser: Handler = (context) => {
   const user = existingUser(context);
-  context.state.deleteUser(user.uuid); // its access tokens stay valid (obs. 13b)
+  // Its access tokens stay valid (obs. 13b). Fault `user-deletion-not-deleting`: 204, the user stays.
+  if (!context.faults.has('user-deletion-not-deleting')) context.state.deleteUser(user.uuid);
   return { status: 204 };
 };
 
 const changeUserPassword: Handler = (context) => {
   const user = existingUser(context);
-  const outcome = context.state.changePassword(user.uuid, String(context.body.old_password), String(context.body.new_password));
+  const outcome = context.state.changePassword(user.uuid, String(context.body.old_password), String(context.body.new_password), {
+    endSessions: !context.faults.has('password-change-keeps-sessions'),
+  });
   if (outcome === 'wrong-password') throw errors.authenticationFailed(); // Error shape (obs. 10e2)
   if (outcome === 'unknown-user') throw errors.unknownUser(user.uuid);
   return { status: 204 };

@@ -26,6 +26,16 @@ export interface AccessTokenRecord {
 
 /** Store of live access tokens; expired ones are dropped on lookup and by {@link sweep}. */
 export class AccessTokenStore {
+  /**
+   * `expiryEnforced`: false while the behaviour fault `expired-tokens-valid` is on (mock/faults.ts):
+   * expired tokens then stay valid, are listed and are never swept.
+   */
+  constructor(private readonly expiryEnforced: () => boolean = () => true) {}
+
+  private expired(record: AccessTokenRecord, nowMs: number): boolean {
+    return record.expiresAtMs <= nowMs && this.expiryEnforced();
+  }
+
   private readonly byToken = new Map<string, AccessTokenRecord>();
   private readonly bySession = new Map<string, string>();
   private readonly byUser = new Map<string, Set<string>>();
@@ -43,7 +53,7 @@ export class AccessTokenStore {
   get(token: string, nowMs: number): AccessTokenRecord | undefined {
     const record = this.byToken.get(token);
     if (!record) return undefined;
-    if (record.expiresAtMs <= nowMs) {
+    if (this.expired(record, nowMs)) {
       this.remove(token);
       return undefined;
     }
@@ -97,6 +107,11 @@ export class AccessTokenStore {
     return this.forUser(userUuid, nowMs).length;
   }
 
+  /** The live sessions created with a refresh token (its login and its grants). */
+  forRefreshToken(refreshToken: string, nowMs: number): AccessTokenRecord[] {
+    return this.liveIn(this.byRefresh.get(refreshToken), nowMs);
+  }
+
   /** Ends every live session created with a refresh token; returns how many were live. */
   removeByRefreshToken(refreshToken: string, nowMs: number): number {
     const live = this.liveIn(this.byRefresh.get(refreshToken), nowMs);
@@ -113,7 +128,7 @@ export class AccessTokenStore {
 
   /** Every live token. */
   list(nowMs: number): AccessTokenRecord[] {
-    return [...this.byToken.values()].filter((r) => r.expiresAtMs > nowMs);
+    return [...this.byToken.values()].filter((r) => !this.expired(r, nowMs));
   }
 
   get size(): number {
@@ -128,7 +143,7 @@ export class AccessTokenStore {
     let removed = 0;
     let seen = 0;
     for (const [token, record] of this.byToken) {
-      if (record.expiresAtMs <= now()) {
+      if (this.expired(record, now())) {
         this.remove(token);
         removed += 1;
       }

@@ -4,6 +4,7 @@
  * nothing here knows about HTTP.
  */
 import { randomUUID } from 'node:crypto';
+import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
 import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
@@ -25,6 +26,8 @@ export interface StateOptions {
   defaultUserPolicy?: readonly string[];
   xivoUuid?: string;
   clock?: AdjustableClock;
+  /** The behaviour faults in force (live); only `expired-tokens-valid` reaches the state. */
+  faults?: ReadonlySet<BehaviourFault>;
 }
 
 /** What a login or refresh asks for. */
@@ -44,12 +47,14 @@ export type IssueResult =
 /** In-memory state of one mock server. */
 export class MockState {
   readonly users = new UserStore();
-  readonly accessTokens = new AccessTokenStore();
+  // Fault `expired-tokens-valid` (mock/faults.ts): expiry is not enforced while it is on.
+  readonly accessTokens = new AccessTokenStore(() => !this.faults.has('expired-tokens-valid'));
   readonly refreshTokens = new RefreshTokenStore();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
   readonly xivoUuid: string;
+  readonly faults: ReadonlySet<BehaviourFault>;
   private readonly seedUsers: readonly SeedUser[];
 
   constructor(options: StateOptions = {}) {
@@ -58,6 +63,7 @@ export class MockState {
     this.defaultUserPolicy = options.defaultUserPolicy ?? DEFAULT_USER_POLICY;
     this.xivoUuid = options.xivoUuid ?? XIVO_UUID;
     this.seedUsers = options.users ?? DEFAULT_USERS;
+    this.faults = options.faults ?? new Set();
     this.reset();
   }
 
@@ -159,14 +165,15 @@ export class MockState {
 
   /**
    * Changes a password when the old one is right, then ends every session of the user (obs. 10f8,
-   * 10f9). Refresh tokens are kept: the recording does not show them revoked.
+   * 10f9). Refresh tokens are kept: the recording does not show them revoked. `endSessions: false` is
+   * the behaviour fault `password-change-keeps-sessions`.
    */
-  changePassword(userUuid: string, oldPassword: string, newPassword: string): 'changed' | 'wrong-password' | 'unknown-user' {
+  changePassword(userUuid: string, oldPassword: string, newPassword: string, { endSessions = true } = {}): 'changed' | 'wrong-password' | 'unknown-user' {
     const user = this.users.get(userUuid);
     if (!user) return 'unknown-user';
     if (user.password === null || user.password !== oldPassword) return 'wrong-password';
     this.users.setPassword(userUuid, newPassword);
-    this.accessTokens.removeForUser(userUuid, this.now());
+    if (endSessions) this.accessTokens.removeForUser(userUuid, this.now());
     return 'changed';
   }
 
