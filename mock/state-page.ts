@@ -1,7 +1,8 @@
 /**
  * The state page, `GET /_mock/`: what the mock holds (users, live access tokens with their remaining
  * lifetime, refresh tokens, sessions, faults) and buttons that drive the `/_mock/` controls (expire a
- * token, revoke a refresh token, advance the clock, reset, switch a fault on or off). One static HTML
+ * token, revoke a refresh token, advance the clock, reset, switch a named fault on or off through
+ * `PUT /_mock/faults/NAME`). One static HTML
  * document with a little inline script, no build step and nothing fetched from elsewhere: the script
  * reads `GET /_mock/state` every 2 s and builds the tables with `textContent` (never `innerHTML`),
  * so a username from a users file cannot inject markup.
@@ -18,6 +19,7 @@ export function statePageHtml(): string {
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>wazo-auth mock: state</title>
+<link rel="icon" href="data:,">
 <style>
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--accent:#0969da;--bad:#cf222e;--ok:#1a7f37;--warn:#9a6700}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff}
@@ -30,7 +32,7 @@ h2 small{font-weight:400;color:var(--muted)}
 .controls{display:flex;flex-wrap:wrap;gap:10px 26px;align-items:center;margin:14px 0 0;padding:10px 12px;background:#f6f8fa;border:1px solid var(--line);border-radius:6px}
 .controls form,.controls div{display:flex;gap:6px;align-items:center;margin:0}
 input[type=number]{width:90px;font:inherit;padding:3px 6px}
-button{font:inherit;font-size:13px;padding:3px 10px;border:1px solid var(--line);border-radius:5px;background:#fff;cursor:pointer}
+button{white-space:nowrap;font:inherit;font-size:13px;padding:3px 10px;border:1px solid var(--line);border-radius:5px;background:#fff;cursor:pointer}
 button:hover{border-color:var(--accent)}button.danger{color:var(--bad)}button.small{font-size:12px;padding:1px 7px}
 #status{min-height:1.5em;margin:8px 0 0;font-weight:600}#status.error{color:var(--bad)}#status.ok{color:var(--ok)}
 table{border-collapse:collapse;width:100%;font-size:13px}
@@ -39,37 +41,39 @@ td{padding:4px 10px 4px 0;border-bottom:1px solid #eef1f4;vertical-align:top}
 td.mono,code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
 .empty{color:var(--muted);font-style:italic}
 .low{color:var(--warn);font-weight:600}.yes{font-weight:600}
-.fault{display:flex;gap:6px;align-items:center}
-.fault.on{color:var(--bad);font-weight:600}
+tr.fault-on td{color:var(--bad);font-weight:600}#faults-on.some{color:#ff8182;font-weight:600}
 footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 </style></head>
 <body>
 <header><h1>wazo-auth mock</h1>
-<dl><div><dt>mock clock</dt><dd id="now">…</dd></div><div><dt>clock offset</dt><dd id="offset">…</dd></div><div><dt>live tokens</dt><dd id="live">…</dd></div><div><dt>max sessions per user</dt><dd id="max">…</dd></div></dl></header>
+<dl><div><dt>mock clock (UTC)</dt><dd id="now">…</dd></div><div><dt>clock offset</dt><dd id="offset">…</dd></div><div><dt>live tokens</dt><dd id="live">…</dd></div><div><dt>max sessions per user</dt><dd id="max">…</dd></div><div><dt>faults on</dt><dd id="faults-on">…</dd></div></dl></header>
 <main>
 <div class="controls">
 <form id="clock-form"><label for="advance">Advance the clock by</label><input id="advance" name="advance" type="number" min="0" step="1" value="3600"><span>s</span><button type="submit" data-action="advance">Advance</button></form>
 <div><button type="button" class="danger" data-action="reset">Reset the mock</button></div>
-<div id="fault-switches" class="fault-switches"></div>
 <div><label><input id="auto" type="checkbox" checked> refresh every 2 s</label><button type="button" data-action="refresh">Refresh now</button></div>
 </div>
 <p id="status" role="status" aria-live="polite"></p>
 <h2>Access tokens <small>live only; expiring a token ends its session</small></h2>
-<table id="tokens"><thead><tr><th>token</th><th>user</th><th>session</th><th>mobile</th><th>refresh client_id</th><th>expires at</th><th>remaining</th><th></th></tr></thead><tbody></tbody></table>
+<table id="tokens"><thead><tr><th>token</th><th>user</th><th>session</th><th>mobile</th><th>refresh client_id</th><th>expires at (UTC)</th><th>remaining</th><th></th></tr></thead><tbody></tbody></table>
 <h2>Refresh tokens <small>no expiry; revoking keeps the access tokens made with it (obs. 9g)</small></h2>
-<table id="refresh-tokens"><thead><tr><th>token</th><th>client_id</th><th>user</th><th>mobile</th><th>created</th><th></th></tr></thead><tbody></tbody></table>
+<table id="refresh-tokens"><thead><tr><th>token</th><th>client_id</th><th>user</th><th>mobile</th><th>created (UTC)</th><th></th></tr></thead><tbody></tbody></table>
 <h2>Sessions</h2>
 <table id="sessions"><thead><tr><th>session</th><th>user</th><th>mobile</th><th>tenant</th></tr></thead><tbody></tbody></table>
 <h2>Users</h2>
 <table id="users"><thead><tr><th>username</th><th>uuid</th><th>purpose</th><th>enabled</th><th>emails</th><th>tenant</th></tr></thead><tbody></tbody></table>
-<h2>Faults armed <small>GET /_mock/faults</small></h2>
-<table id="faults"><thead><tr><th>fault</th><th>details</th></tr></thead><tbody></tbody></table>
+<h2>Faults <small>each makes the mock break one rule of the catalogue, from the next request on (mock/README.md, Faults)</small></h2>
+<table id="named-faults"><thead><tr><th></th><th>fault</th><th>what the mock does then</th><th>breaks</th></tr></thead><tbody></tbody></table>
+<h2>Operation faults armed <small>POST /_mock/faults {"operationId", "status", "latencyMs", "times"}</small></h2>
+<table id="faults"><thead><tr><th>operation</th><th>details</th></tr></thead><tbody></tbody></table>
 </main>
-<footer>Developer controls of the mock: GET /_mock/state, POST /_mock/expire, /_mock/revoke, /_mock/clock, /_mock/reset, /_mock/faults (mock/README.md). Tokens are shown by their last 8 characters; "copy" copies the whole value. Passwords are never shown.</footer>
+<footer>Developer controls of the mock: GET /_mock/state, POST /_mock/expire, /_mock/revoke, /_mock/clock, /_mock/reset, GET|POST|DELETE /_mock/faults, PUT /_mock/faults/NAME (mock/README.md). Tokens are shown by their last 8 characters; "copy" copies the whole value. Passwords are never shown.</footer>
 <script>
 "use strict";
 const CONTROLS = '/_mock';
 let state = null;
+/** Every named fault (GET /_mock/faults): name, description, requirements; which are on comes with the state. */
+let namedFaults = [];
 let fetchedAt = 0;
 let busy = false;
 
@@ -94,12 +98,14 @@ function el(tag, props, children) {
   return node;
 }
 
+// 45 s, 9 min 59 s, 2 min, 1 h 30 min, 3 d 2 h: two units at most, a zero second unit left out.
 function duration(seconds) {
   const s = Math.max(0, Math.round(seconds));
+  const two = (a, unitA, b, unitB) => a + ' ' + unitA + (b ? ' ' + b + ' ' + unitB : '');
   if (s < 120) return s + ' s';
-  if (s < 7200) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
-  if (s < 172800) return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
-  return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
+  if (s < 7200) return two(Math.floor(s / 60), 'min', s % 60, 's');
+  if (s < 172800) return two(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'min');
+  return two(Math.floor(s / 86400), 'd', Math.floor((s % 86400) / 3600), 'h');
 }
 
 async function control(method, path, body) {
@@ -202,10 +208,33 @@ function render() {
     el('td', { class: 'mono', text: u.tenant_uuid }),
   ])), 'No user.');
 
+  const on = new Set(state.behaviour_faults || []);
+  $('faults-on').textContent = on.size ? [...on].join(', ') : 'none';
+  $('faults-on').className = on.size ? 'some' : '';
+  fill('named-faults', namedFaults.map((f) => {
+    const enabled = on.has(f.name);
+    const toggle = el('button', { type: 'button', class: 'small' + (enabled ? '' : ' danger'), text: enabled ? 'switch off' : 'switch on', 'data-action': 'fault' });
+    toggle.setAttribute('aria-pressed', String(enabled));
+    toggle.addEventListener('click', () => act('fault ' + f.name + ' switched ' + (enabled ? 'off' : 'on'), () => control('PUT', '/faults/' + encodeURIComponent(f.name), { enabled: !enabled })));
+    return el('tr', { 'data-fault': f.name, class: enabled ? 'fault-on' : '' }, [
+      el('td', {}, [toggle]),
+      el('td', { class: 'mono', text: f.name }),
+      el('td', { text: f.description }),
+      el('td', { class: 'mono', text: (f.requirements || []).join(', ') }),
+    ]);
+  }), 'This mock has no named fault.');
+
   fill('faults', (state.faults || []).map((f) => el('tr', {}, [
-    el('td', { class: 'mono', text: f.name || f.operationId || '?' }),
+    el('td', { class: 'mono', text: f.operationId }),
     el('td', { class: 'mono', text: JSON.stringify(f) }),
-  ])), 'No fault armed.');
+  ])), 'No operation fault armed.');
+}
+
+async function loadFaults() {
+  try {
+    const response = await fetch(CONTROLS + '/faults', { cache: 'no-store' });
+    if (response.ok) namedFaults = (await response.json()).named || [];
+  } catch (_) { /* shown as "no named fault" */ }
 }
 
 async function load() {
@@ -226,7 +255,7 @@ $('clock-form').addEventListener('submit', (event) => {
   const seconds = Number($('advance').value);
   act('clock advanced by ' + duration(seconds), () => control('POST', '/clock', { advance: seconds }));
 });
-document.querySelector('[data-action=reset]').addEventListener('click', () => act('mock reset: seeded users, no tokens, clock offset 0, no faults', () => control('POST', '/reset')));
+document.querySelector('[data-action=reset]').addEventListener('click', () => act('mock reset: seeded users, no tokens, clock offset 0, faults as on the command line', () => control('POST', '/reset')));
 document.querySelector('[data-action=refresh]').addEventListener('click', () => load());
 
 // Poll while visible; between polls, count the remaining lifetimes down locally.
@@ -234,7 +263,7 @@ setInterval(() => {
   if (!document.hidden && $('auto').checked && !busy) load();
 }, 2000);
 setInterval(render, 1000);
-load();
+loadFaults().then(load);
 </script>
 </body></html>
 `;
