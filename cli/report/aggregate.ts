@@ -5,6 +5,7 @@
 import type { Catalogue, Requirement } from '../../spec/requirements.ts';
 import type { ExpectedFailures } from '../expected-failures.ts';
 import type { ConformanceResult, Finding, Gate, RequirementResult, Summary, TestRecord } from './model.ts';
+import { sdkCompatibility } from './sdk-compat.ts';
 
 /** Everything {@link aggregate} needs besides the catalogue and the tests. */
 export interface RunContext {
@@ -21,6 +22,8 @@ export interface RunContext {
   runStatus: ConformanceResult['run']['status'];
   /** Errors outside tests (global setup, worker crash, reporter problems), already redacted. */
   runErrors: string[];
+  /** The installed @wazo/sdk's version, for the compatibility line; default null (unknown). */
+  sdkVersion?: string | null;
 }
 
 const NOT_RUN = new Set(['skipped', 'interrupted']);
@@ -175,6 +178,7 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
     runErrors.push(`tests carry requirement IDs missing from spec/requirements.yaml: ${unknownRequirements.join(', ')}`);
   }
   const requirements = judgeRequirements(catalogue, tests, ctx.expected, ctx.grep);
+  const sdk = sdkCompatibility(requirements, ctx.sdkVersion ?? null);
   return {
     format: 'wazo-auth-kit/conformance-result@1',
     kit: { name: 'wazo-auth-kit', version: ctx.kitVersion },
@@ -189,5 +193,6 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
     summary: summarise(requirements, tests),
     requirements,
     unknownRequirements,
+    ...(sdk ? { sdk } : {}),
   };
 }

@@ -10,6 +10,9 @@ export function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Marks of the @wazo/sdk compatibility line (no colour of their own: the header is already coloured). */
+const SDK_MARK: Record<NonNullable<ConformanceResult['sdk']>['status'], string> = { compatible: '✔', incompatible: '✘', partial: '◐', 'not-checked': '–' };
+
 const LABEL: Record<RequirementStatus, string> = {
   passed: 'passed',
   failed: 'failed',
@@ -22,7 +25,7 @@ const CSS = `
 :root{--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#6e7781;--xfail:#8250df;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 header{padding:20px 28px;color:#fff}header.pass{background:var(--pass)}header.fail{background:var(--fail)}header.error{background:#6e1d1d}header.interrupted{background:var(--skip)}
-header h1{margin:0 0 4px;font-size:24px}header .reason{margin:0 0 10px;font-size:16px;font-weight:600}
+header h1{margin:0 0 4px;font-size:24px}header .reason{margin:0 0 10px;font-size:16px;font-weight:600}header .sdk{margin:-4px 0 10px;font-size:14px;font-weight:600}
 header dl{display:flex;flex-wrap:wrap;gap:4px 22px;margin:0;font-size:13px}header dt{opacity:.8}header dd{margin:0 0 0 4px;font-family:ui-monospace,monospace}
 header dl div{display:flex}
 main{padding:8px 28px 40px;max-width:1400px}
@@ -138,7 +141,7 @@ export function renderHtml(result: ConformanceResult, areaTitles: ReadonlyMap<st
 <header class="${result.gate.verdict}" id="verdict" data-verdict="${result.gate.verdict}">
 <h1>wazo-auth conformance: ${esc(result.gate.verdict.toUpperCase())}</h1>
 <p class="reason">${esc(result.gate.reason)}</p>
-<dl>${meta.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>
+${result.sdk ? `<p class="sdk" id="sdk" data-sdk="${result.sdk.status}">${SDK_MARK[result.sdk.status]} ${esc(result.sdk.summary)}</p>\n` : ''}<dl>${meta.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>
 <ul class="counts">${count(s.requirements, 'requirements')}${count(s.passed, 'passed', 'passed')}${count(s.failed, `failed (${s.mustFailed} must)`, 'failed')}${count(s.warning, 'warnings', 'warning')}${count(s.expectedFailure, 'expected failures', 'expected-failure')}${count(s.skipped, `skipped (${s.noTest} without a test)`, 'skipped')}${count(s.tests, 'tests')}</ul>
 </header>
 <main>

@@ -1,7 +1,7 @@
 /**
  * conformance.md: the run in a few tables, sized for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY).
  */
-import type { ConformanceResult, Finding, RequirementResult, RequirementStatus } from './model.ts';
+import type { ConformanceResult, Finding, RequirementResult, RequirementStatus, SdkCompatibility } from './model.ts';
 
 const ICON: Record<RequirementStatus, string> = {
   passed: '✅',
@@ -34,6 +34,9 @@ export function findingLine(f: Finding): string {
   return [exchange, message].filter(Boolean).join(': ') + schema;
 }
 
+/** How each @wazo/sdk compatibility status is flagged. */
+export const SDK_ICON: Record<SdkCompatibility['status'], string> = { compatible: '✅', incompatible: '❌', partial: '⚠️', 'not-checked': '⏭️' };
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Renders conformance.md. */
@@ -46,6 +49,7 @@ export function renderMarkdown(result: ConformanceResult): string {
     '',
   );
   out.push(`**${cell(result.gate.reason, 400)}** (exit ${result.gate.exitCode}${result.options.strict ? ', --strict' : ''})`, '');
+  if (result.sdk) out.push(`${SDK_ICON[result.sdk.status]} ${cell(result.sdk.summary, 400)}`, '');
   out.push(
     `${s.requirements} requirements: ${ICON.passed} ${s.passed} passed · ${ICON.failed} ${s.failed} failed (${s.mustFailed} must) · ${ICON.warning} ${s.warning} warnings · ${ICON['expected-failure']} ${s.expectedFailure} expected failures · ${ICON.skipped} ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} test${s.tests === 1 ? '' : 's'}`,
     '',

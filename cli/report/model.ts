@@ -103,6 +103,20 @@ export interface Summary {
   tests: number;
 }
 
+/** The @wazo/sdk compatibility profile (requirements of area `sdk`) summed up; see sdk-compat.ts. */
+export interface SdkCompatibility {
+  package: string;
+  /** The installed (pinned) version the profile drove; null when it could not be read. */
+  version: string | null;
+  status: 'compatible' | 'incompatible' | 'partial' | 'not-checked';
+  /** One line for people, e.g. `compatible with @wazo/sdk 0.44.7`. */
+  summary: string;
+  /** Requirements of the profile, how many passed, and those that failed (or are expected to). */
+  requirements: number;
+  passed: number;
+  failed: string[];
+}
+
 /** Content of conformance.json. */
 export interface ConformanceResult {
   format: 'wazo-auth-kit/conformance-result@1';
@@ -124,4 +138,6 @@ export interface ConformanceResult {
   requirements: RequirementResult[];
   /** Requirement IDs that tests carry but the catalogue lacks (a suite bug, reported as a run error). */
   unknownRequirements: string[];
+  /** Absent when the catalogue has no `sdk` area. */
+  sdk?: SdkCompatibility;
 }

@@ -23,6 +23,7 @@ import { loadRequirements, type Catalogue } from '../../spec/requirements.ts';
 import { loadExpectedFailures, type ExpectedFailures } from '../expected-failures.ts';
 import { passwordsFromEnv, redact, redactDeep, safeUrl } from '../redact.ts';
 import { aggregate } from './aggregate.ts';
+import { installedSdkVersion } from './sdk-compat.ts';
 import type { ConformanceResult, Evidence, TestRecord } from './model.ts';
 import { displayPath, paint, printSummary, progressLine } from './terminal.ts';
 import { writeReports } from './write-reports.ts';
@@ -142,6 +143,7 @@ export default class KitReporter implements Reporter {
       expected: this.expected,
       runStatus: result.status,
       runErrors: this.runErrors,
+      sdkVersion: installedSdkVersion(),
     });
     let files: string[] = [];
     try {

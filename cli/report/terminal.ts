@@ -87,6 +87,10 @@ export function printSummary(out: (line: string) => void, r: ConformanceResult, 
   if (noTest.length) out(paint.grey(r.options.grep ? `${noTest.length} requirements have no test selected by --grep` : `Without a test: ${noTest.join(', ')}`));
   for (const e of r.run.errors) out(paint.red(`Run error: ${firstLines(e, 3)}`));
   for (const c of r.run.cleanupProblems) out(paint.yellow(`Left on the target (remove by hand): ${c}`));
+  if (r.sdk) {
+    const colour = { compatible: paint.green, incompatible: paint.red, partial: paint.yellow, 'not-checked': paint.grey }[r.sdk.status];
+    out(`${paint.bold('SDK:')} ${colour(r.sdk.summary)}`);
+  }
   out(`Reports (${Math.round(writeMs)} ms): ${files.map(rel).join(', ')}, ${rel(`${dir}/html/index.html`)}`);
   const verdict = { pass: paint.green('PASS'), fail: paint.red('FAIL'), error: paint.red('ERROR'), interrupted: paint.yellow('INTERRUPTED') }[r.gate.verdict];
   out(`${paint.bold('Gate:')} ${verdict} — ${r.gate.reason} (exit ${r.gate.exitCode})`);
