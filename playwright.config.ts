@@ -52,7 +52,9 @@ export default defineConfig({
   },
   webServer: t.embeddedMock
     ? {
-        command: `node --import tsx mock/main.ts --host 127.0.0.1 --port ${t.mockPort} --tls off --log-level error`,
+        // `--tls auto`: the suite speaks plain HTTP to /0.1; the @wazo/sdk profile (suites/sdk.spec.ts)
+        // needs HTTPS under /api/auth/0.1 on the same port.
+        command: `node --import tsx mock/main.ts --host 127.0.0.1 --port ${t.mockPort} --tls auto --log-level error`,
         url: `http://127.0.0.1:${t.mockPort}/0.1/api/api.yml`,
         reuseExistingServer: false,
         timeout: 30_000,

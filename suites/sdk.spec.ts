@@ -1,0 +1,246 @@
+/**
+ * The @wazo/sdk compatibility profile: the pinned @wazo/sdk's `WazoApiClient#auth`, in Node, through
+ * the flows frontends use, against the target. The reports sum its requirements (SDK-COMPAT-*, area
+ * `sdk`) up as "compatible with @wazo/sdk X.Y.Z" (cli/report/sdk-compat.ts).
+ *
+ * The SDK hard-codes https and the /api/auth prefix (sdk-target.ts): against a WAZO_AUTH_URL of another
+ * form every test here is skipped with that reason. Everything it creates is recorded for the cleanup
+ * (client_ids before the login, tokens as they come, those of the SDK's automatic refreshes included).
+ * Reference: ../shared/reference/wazo-js-sdk.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Agent } from 'undici';
+import type { CleanupRegistry } from './cleanup.ts';
+import { covers } from './covers.ts';
+import { expect, expectSameSecret, test as base } from './fixtures.ts';
+import { redactor } from './redact.ts';
+import { sdkTarget } from './sdk-target.ts';
+import { target } from './target.ts';
+import { pollUntil } from './time.ts';
+
+/** What the SDK's `Session.parse` makes of a token answer (the fields the profile reads). */
+interface Session {
+  token: string;
+  refreshToken: string | null;
+  uuid: string;
+  tenantUuid: string;
+  sessionUuid: string;
+  expiresAt: Date;
+  acl: string[];
+  hasExpired(): boolean;
+}
+
+/** The part of `WazoApiClient` the profile drives. */
+interface Client {
+  auth: {
+    logIn(params: { username: string; password: string; expiration?: number }): Promise<Session>;
+    refreshToken(refreshToken: string, backend: string, expiration: number): Promise<Session>;
+    checkToken(token: string): Promise<boolean>;
+    authenticate(token: string): Promise<Session>;
+    getUserSession(uuid: string): Promise<{ items: unknown[] }>;
+    deleteRefreshToken(clientId: string): Promise<boolean>;
+    logOut(token: string): Promise<boolean>;
+  };
+  client: { token?: string };
+  setToken(token: string): void;
+  setRefreshToken(refreshToken: string): void;
+  setOnRefreshToken(callback: (token: string) => void): void;
+  setRequestTimeout(ms: number): void;
+  disableErrorLogging(): void;
+}
+
+type ClientClass = new (options: { server: string; clientId?: string; fetchOptions?: Record<string, unknown> }) => Client;
+
+const resolved = sdkTarget(target());
+let WazoApiClient: ClientClass | undefined;
+let notLoaded: string | undefined;
+try {
+  // The SDK's ESM build does not resolve in Node 20; `require` takes its UMD build (wazo-js-sdk.md).
+  WazoApiClient = (createRequire(import.meta.url)('@wazo/sdk') as { WazoApiClient: ClientClass }).WazoApiClient;
+} catch (error) {
+  notLoaded = `@wazo/sdk could not be loaded (npm ci installs it): ${(error as Error).message.split('\n')[0]}`;
+}
+
+/** An SDK error as the tests see it: `status` is the HTTP status of a refused call. */
+const status = (error: unknown) => (error as { status?: number }).status;
+
+/** The profile's per-test helper: SDK clients on the target, each login recorded for the cleanup. */
+class SdkProfile {
+  private readonly dispatcher?: Agent;
+
+  constructor(
+    private readonly cleanup: CleanupRegistry,
+    private readonly prefix: string,
+    private readonly credentials: { username: string; password: string },
+    settings: { server: string; insecure: boolean },
+  ) {
+    this.server = settings.server;
+    // Node's fetch takes an undici dispatcher: the certificate exception stays on this client's calls.
+    if (settings.insecure) this.dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+  }
+
+  readonly server: string;
+
+  /** A new client, as an app creates it; `clientId` makes its logins offline (a refresh token). */
+  client(clientId?: string): Client {
+    const client = new WazoApiClient!({ server: this.server, ...(clientId ? { clientId } : {}), ...(this.dispatcher ? { fetchOptions: { dispatcher: this.dispatcher } } : {}) });
+    client.disableErrorLogging();
+    // The SDK's own timeout is 300 s; a hung server should fail a test, not the run.
+    client.setRequestTimeout(15_000);
+    // Tokens the SDK gets by itself (automatic refresh) are the test's to clean up too.
+    client.setOnRefreshToken((token) => this.keep(token));
+    return client;
+  }
+
+  /** `wak-<run>-<label>-<random>`, recorded before use so that a killed run still cleans it up. */
+  clientId(label: string): string {
+    const clientId = `${this.prefix}-sdk-${label}-${randomUUID().slice(0, 6)}`;
+    this.cleanup.add({ kind: 'client', clientId, username: this.credentials.username });
+    return clientId;
+  }
+
+  /** `auth.logIn` with the configured user; the answer's tokens are recorded. */
+  async logIn(client: Client, expiration = 600, clientId?: string): Promise<Session> {
+    const session = await client.auth.logIn({ ...this.credentials, expiration });
+    this.keep(session.token);
+    if (session.refreshToken && clientId) {
+      redactor.token(session.refreshToken);
+      this.cleanup.add({ kind: 'refresh', refreshToken: session.refreshToken, clientId });
+    }
+    return session;
+  }
+
+  /** Records an access token for the cleanup and for redaction. */
+  keep(token: unknown): void {
+    if (typeof token !== 'string' || token === '') return;
+    redactor.token(token);
+    this.cleanup.add({ kind: 'token', token });
+  }
+}
+
+const test = base.extend<{ sdk: SdkProfile }>({
+  sdk: async ({ cleanup, target: t }, use) => {
+    if ('skip' in resolved) throw new Error(resolved.skip); // unreachable: the file is skipped
+    await use(new SdkProfile(cleanup, t.prefix, t.user, resolved));
+  },
+});
+
+const skipReason = 'skip' in resolved ? resolved.skip : notLoaded;
+test.skip(skipReason !== undefined, skipReason);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+test('logIn: a session with the token, the user and tenant, a future expiry and the ACL', covers('SDK-COMPAT-LOGIN'), async ({ sdk }) => {
+  const before = Date.now();
+  const session = await sdk.logIn(sdk.client(), 600);
+  expect(typeof session.token === 'string' && session.token.length > 0, 'a token').toBe(true);
+  expect(session.uuid, 'metadata.uuid').toMatch(UUID);
+  expect(session.tenantUuid, 'metadata.tenant_uuid').toMatch(UUID);
+  expect(session.refreshToken ?? null, 'no refresh token without a clientId').toBeNull();
+  // utc_expires_at read as UTC: about 600 s from now (a missing or zone-shifted one would be off by hours).
+  const lifetime = (session.expiresAt.getTime() - before) / 1000;
+  expect(lifetime, 'expiresAt − now, in seconds (requested 600)').toBeGreaterThan(540);
+  expect(lifetime).toBeLessThan(660);
+  expect(session.hasExpired(), 'the SDK sees a live session').toBe(false);
+  expect(Array.isArray(session.acl) && session.acl.length > 0, 'a non-empty acl').toBe(true);
+});
+
+test('logIn with a clientId (offline): a refresh token, the same one at the next desktop login', covers('SDK-COMPAT-OFFLINE-LOGIN'), async ({ sdk }) => {
+  const clientId = sdk.clientId('offline');
+  const client = sdk.client(clientId);
+  const first = await sdk.logIn(client, 600, clientId);
+  expect(typeof first.refreshToken === 'string' && first.refreshToken.length > 0, 'a refresh token in the answer').toBe(true);
+  const second = await sdk.logIn(client, 600, clientId);
+  expectSameSecret(second.refreshToken, first.refreshToken, 'desktop offline login again: the same refresh token');
+});
+
+test('refreshToken: a new access token for the same user', covers('SDK-COMPAT-REFRESH'), async ({ sdk }) => {
+  const clientId = sdk.clientId('refresh');
+  const client = sdk.client(clientId);
+  const session = await sdk.logIn(client, 600, clientId);
+  const refreshed = await client.auth.refreshToken(session.refreshToken!, 'wazo_user', 600);
+  sdk.keep(refreshed.token);
+  expectSameSecret(refreshed.token, session.token, 'the refreshed token differs from the first', false);
+  expect(refreshed.uuid).toBe(session.uuid);
+  expect(refreshed.hasExpired()).toBe(false);
+  expect(await client.auth.checkToken(refreshed.token), 'the refreshed token is valid').toBe(true);
+});
+
+test('refreshToken from a client with another clientId is refused with 401', covers('SDK-COMPAT-WRONG-CLIENT-ID'), async ({ sdk }) => {
+  const clientId = sdk.clientId('owner');
+  const session = await sdk.logIn(sdk.client(clientId), 600, clientId);
+  const other = sdk.client(sdk.clientId('other'));
+  const error = await other.auth.refreshToken(session.refreshToken!, 'wazo_user', 600).then(
+    (s) => {
+      sdk.keep(s.token);
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  expect(error, 'the refresh with a wrong client_id must be refused').toBeDefined();
+  expect(status(error), `the SDK's error status (${String(error)})`).toBe(401);
+});
+
+test('checkToken: true for a live token, false for an unknown one; authenticate reads the live one', covers('SDK-COMPAT-CHECK-TOKEN'), async ({ sdk }) => {
+  const client = sdk.client();
+  const session = await sdk.logIn(client, 600);
+  expect(await client.auth.checkToken(session.token)).toBe(true);
+  expect(await client.auth.checkToken(randomUUID()), 'an unknown token').toBe(false);
+  const read = await client.auth.authenticate(session.token);
+  expectSameSecret(read.token, session.token, 'authenticate reads the same token');
+  expect(read.uuid).toBe(session.uuid);
+  expect(read.sessionUuid).toBe(session.sessionUuid);
+});
+
+test('authenticate of an expired token refreshes with the refresh token and reads the new token', covers('SDK-COMPAT-AUTHENTICATE-REFRESH'), async ({ sdk }) => {
+  const clientId = sdk.clientId('auth');
+  const client = sdk.client(clientId);
+  const session = await sdk.logIn(client, 1, clientId);
+  client.setRefreshToken(session.refreshToken!);
+  const dead = await pollUntil(() => client.auth.checkToken(session.token), (valid) => valid === false, { timeoutMs: 10_000 });
+  expect(dead, 'the 1-second token expired within 10 s').toBe(false);
+  const read = await client.auth.authenticate(session.token);
+  sdk.keep(read.token);
+  expectSameSecret(read.token, session.token, 'authenticate answered with a new token', false);
+  expectSameSecret(client.client.token, read.token, 'the client now uses the refreshed token');
+  expect(read.uuid).toBe(session.uuid);
+  expect(read.hasExpired()).toBe(false);
+});
+
+test('a call answered 401 (dead X-Auth-Token) refreshes the token and replays the call', covers('SDK-COMPAT-AUTO-REFRESH-401'), async ({ sdk, api }) => {
+  const clientId = sdk.clientId('auto');
+  const client = sdk.client(clientId);
+  const session = await sdk.logIn(client, 600, clientId);
+  client.setToken(session.token);
+  client.setRefreshToken(session.refreshToken!);
+  // Revoked behind the SDK's back (the suite's own client), as another tab or an admin would.
+  expect((await api.delete(`/token/${session.token}`)).status, 'DELETE /token/{t}').toBe(200);
+  const sessions = await client.auth.getUserSession(session.uuid);
+  expect(Array.isArray(sessions.items), 'the replayed GET /users/{uuid}/sessions answered a list').toBe(true);
+  expectSameSecret(client.client.token, session.token, 'the SDK refreshed its token before the replay', false);
+  expect(await client.auth.checkToken(client.client.token!), 'the refreshed token is valid').toBe(true);
+});
+
+test('deleteRefreshToken(clientId) answers true and the refresh token stops working', covers('SDK-COMPAT-DELETE-REFRESH-TOKEN'), async ({ sdk }) => {
+  const clientId = sdk.clientId('delete');
+  const client = sdk.client(clientId);
+  const session = await sdk.logIn(client, 600, clientId);
+  client.setToken(session.token);
+  expect(await client.auth.deleteRefreshToken(clientId)).toBe(true);
+  const error = await client.auth.refreshToken(session.refreshToken!, 'wazo_user', 600).then(
+    (s) => {
+      sdk.keep(s.token);
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  expect(status(error), 'a refresh with the deleted refresh token is refused').toBe(401);
+});
+
+test('logOut answers true and the token is no longer valid', covers('SDK-COMPAT-LOGOUT'), async ({ sdk }) => {
+  const client = sdk.client();
+  const session = await sdk.logIn(client, 600);
+  expect(await client.auth.logOut(session.token)).toBe(true);
+  expect(await client.auth.checkToken(session.token), 'checkToken after logOut').toBe(false);
+});
