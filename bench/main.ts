@@ -179,6 +179,9 @@ async function main(): Promise<void> {
         warmupS: settings.warmupS,
         connections: settings.connections,
         tokenCount: 100,
+        noisyCores: 0.25,
+        maxRetries: 2,
+        retryBudgetS: 60,
         log,
       });
     } finally {

@@ -1,6 +1,7 @@
 /**
  * Start-up: from spawn() to the first 200 on POST /token (polled every 5 ms), median of N starts.
  */
+import { waitForQuiet } from './cpu.ts';
 import { median } from './stats.ts';
 import { startTarget, stopTarget, type TargetSpec } from './targets.ts';
 
@@ -17,6 +18,7 @@ export interface StartupFigures {
 export async function measureStartup(spec: TargetSpec, label: string, count: number): Promise<StartupFigures> {
   const samplesMs: number[] = [];
   for (let i = 0; i < count; i++) {
+    await waitForQuiet(2000); // start-up is CPU-bound: give other work a moment to settle (bounded)
     const target = await startTarget(spec, { timeoutMs: 30_000, intervalMs: 5 });
     samplesMs.push(target.startupMs);
     await stopTarget(target);
