@@ -28,6 +28,13 @@ const commands: Record<string, Command> = {
       return compareCommand(argv);
     },
   },
+  proxy: {
+    summary: 'Run Prism between an app and a wazo-auth server; print every request and answer that leaves the spec',
+    async run(argv) {
+      const { proxyCommand } = await import('./proxy-command.ts');
+      return proxyCommand(argv);
+    },
+  },
   mock: {
     summary: 'Start the stateful wazo-auth mock server (default http+https on 127.0.0.1:9497)',
     async run(argv) {
