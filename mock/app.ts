@@ -8,7 +8,7 @@ import type { ApiSpec, JsonObject, Operation } from '../spec/loader.ts';
 import { authorize, operationAccess } from './authorize.ts';
 import { corsHeaders, preflightHeaders } from './cors.ts';
 import { handleDevControl } from './dev-controls.ts';
-import { errorBody, errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
+import { bareError, errorBody, errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
 import { waivedByFault, type FaultRegistry } from './faults.ts';
 import { handlers, unhandledOperations } from './handlers/index.ts';
 import type { HandlerContext } from './handlers/types.ts';
@@ -87,6 +87,24 @@ function clientAddress(request: IncomingRequest): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A web page the developer happens to have open must not reset or steer the local mock: a browser
+ * sends `Origin` with every cross-origin POST, PUT or DELETE (even a "simple" one, which skips the
+ * preflight), so such a change of the developer controls is refused unless it comes from the mock's
+ * own origin (the state page). Tools such as curl or test code send no Origin and are not affected.
+ */
+function refuseCrossOriginChange(method: string, origin: string | undefined, host: string | undefined): void {
+  if (!origin || method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
+  let originHost: string | undefined;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = undefined;
+  }
+  if (originHost !== undefined && originHost === host) return;
+  throw bareError(403, `[mock] the developer controls refuse changes from another origin (${origin}); use the state page at /_mock/ or a tool without an Origin header`);
+}
 
 /** Builds the pipeline for one server. Throws if an operation of the spec has no handler. */
 export function createApp(options: AppOptions): { handle(request: IncomingRequest): Promise<Handled> } {
@@ -175,6 +193,7 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
         switch (routed.kind) {
           case 'dev-control':
             devControl = true;
+            refuseCrossOriginChange(method, origin, first(request.headers.host));
             response = handleDevControl({ spec, state, faults }, method, routed.path, request.body);
             break;
           case 'not-found':
@@ -213,7 +232,8 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
         }
       }
       // Fault `no-cors`: a server without CORS support.
-      response.headers = { 'Content-Type': 'application/json', ...response.headers, ...(behaviourFaults.has('no-cors') && !devControl ? {} : corsHeaders(origin)) };
+      // The developer controls are for the state page (same origin) and for tools (no Origin): no CORS.
+      response.headers = { 'Content-Type': 'application/json', ...response.headers, ...(behaviourFaults.has('no-cors') || devControl ? {} : corsHeaders(origin)) };
       if (!devControl && !injected) check(operation, request, response, isBare);
       return { response, operationId: operation?.operationId };
     },

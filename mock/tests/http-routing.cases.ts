@@ -120,6 +120,19 @@ describe('routing, CORS, status, developer controls, TLS', () => {
     assert.deepEqual([state.users.length, state.tokens.length, state.clock_offset_seconds], [2, 0, 0]);
   });
 
+  test('/_mock/ refuses changes from another origin (a page open in the browser), serves its own page and tools', async () => {
+    const host = new URL(t.server.origin).host;
+    const foreign = await t.call('POST', '/_mock/clock', { headers: { Origin: 'http://evil.example' }, body: { advance: 7200 } });
+    assert.equal(foreign.status, 403);
+    assert.match(foreign.json.message, /another origin/);
+    assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+    assert.equal((await t.call('POST', '/_mock/reset', { headers: { Origin: 'null' } })).status, 403);
+    assert.equal((await t.call('GET', '/_mock/state')).json.clock_offset_seconds, 0, 'nothing changed');
+    assert.equal((await t.call('POST', '/_mock/clock', { headers: { Origin: `http://${host}` }, body: { advance: 1 } })).status, 200, 'the state page');
+    assert.equal((await t.call('POST', '/_mock/clock', { body: { advance: 1 } })).status, 200, 'curl');
+    assert.equal((await t.call('GET', '/_mock/state', { headers: { Origin: 'http://evil.example' } })).status, 200, 'reading is allowed');
+  });
+
   test('/_mock/expire ends one access token', async () => {
     const { token } = await t.login('alice', 'alice-pw');
     const other = (await t.login('alice', 'alice-pw')).token;
