@@ -40,7 +40,8 @@ const commands: Record<string, Command> = {
     async run(argv) {
       const { main } = await import('../mock/main.ts');
       await main(argv);
-      return EXIT.ok;
+      // The mock reports a bad option (and its own failures) through process.exitCode.
+      return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
     },
   },
 };
