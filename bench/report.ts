@@ -225,7 +225,7 @@ export function renderResults(results: BenchResults): string {
       `The mock is reset before each of its runs and holds ${s.benchUsers} bench users plus its defaults. ` +
       '"server CPU µs/req" is the server process\'s user+system CPU time over the run divided by its answers (from /proc); ' +
       '"other load" is the CPU used meanwhile by processes other than the server and the load generator, in cores (noise: the machine has two); ' +
-      `a run with more than 0.25 cores of other load was measured again (at most twice, 60 s in all) and the quietest attempt kept: ${results.throughput?.retries ?? 0} repeat(s) in this run.`,
+      `a run with more than 0.25 cores of other load was measured once more (30 s of repeats at most) and the quieter attempt kept: ${results.throughput?.retries ?? 0} repeat(s) in this run.`,
     '',
   );
   out.push(throughputTables(results), '');
