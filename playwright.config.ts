@@ -54,7 +54,8 @@ export default defineConfig({
     ? {
         // `--tls auto`: the suite speaks plain HTTP to /0.1; the @wazo/sdk profile (suites/sdk.spec.ts)
         // needs HTTPS under /api/auth/0.1 on the same port.
-        command: `node --import tsx mock/main.ts --host 127.0.0.1 --port ${t.mockPort} --tls auto --log-level error`,
+        // Started as users start it (`wazo-auth-kit mock`, from its cached JavaScript bundle).
+        command: `node bin/wazo-auth-kit.js mock --host 127.0.0.1 --port ${t.mockPort} --tls auto --log-level error`,
         url: `http://127.0.0.1:${t.mockPort}/0.1/api/api.yml`,
         reuseExistingServer: false,
         timeout: 30_000,

@@ -143,10 +143,10 @@ export interface MockChild {
   stop(): Promise<void>;
 }
 
-/** Starts `mock/main.ts` on a free port of 127.0.0.1, HTTP only, with extra arguments (e.g. `--fault NAME`). */
+/** Starts the mock (`wazo-auth-kit mock`) on a free port of 127.0.0.1, HTTP only, with extra arguments (e.g. `--fault NAME`). */
 export async function startMockChild(extraArgs: string[] = []): Promise<MockChild> {
   const port = await freePort();
-  const child = startChild(process.execPath, ['--import', 'tsx', 'mock/main.ts', '--host', '127.0.0.1', '--port', String(port), '--tls', 'off', '--log-level', 'error', ...extraArgs], {
+  const child = startChild(process.execPath, ['bin/wazo-auth-kit.js', 'mock', '--host', '127.0.0.1', '--port', String(port), '--tls', 'off', '--log-level', 'error', ...extraArgs], {
     stdio: 'pipe',
   });
   const output = tail(child);
