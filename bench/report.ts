@@ -84,7 +84,7 @@ export function verdicts(results: BenchResults): Verdict[] {
     out.push({
       target: label,
       measured: `${times(r.median)} req/s (rounds: ${r.rounds.map(times).join(', ')}); per-request server CPU: Prism uses ${times(c.median)} the mock's`,
-      status: r.median >= 5 ? 'pass' : 'miss',
+      status: Number.isNaN(r.median) ? 'not measured' : r.median >= 5 ? 'pass' : 'miss',
     });
   }
   for (const workload of WORKLOAD_IDS) {
@@ -98,10 +98,10 @@ export function verdicts(results: BenchResults): Verdict[] {
     out.push({
       target: label,
       measured: `${(r.median * 100).toFixed(0)}% of its req/s (rounds: ${r.rounds.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')}); the mock spends ${times(1 / c.median)} its CPU per request`,
-      status: r.median >= 0.5 ? 'pass' : 'miss',
+      status: Number.isNaN(r.median) ? 'not measured' : r.median >= 0.5 ? 'pass' : 'miss',
     });
   }
-  const mockStart = results.startup?.find((s) => s.id === 'mock');
+  const mockStart = results.startup?.find((s) => s.id === 'mock' && !s.command.includes('tsx'));
   out.push(
     mockStart
       ? { target: 'mock start-up < 300 ms to the first answer', measured: `${mockStart.medianMs.toFixed(0)} ms (median of ${mockStart.samplesMs.length})`, status: mockStart.medianMs < 300 ? 'pass' : 'miss' }
@@ -234,7 +234,11 @@ export function renderResults(results: BenchResults): string {
   out.push('');
   out.push('## Start-up', '');
   if (results.startup?.length) {
-    out.push('From `spawn()` to the first 200 answer to POST /token (alice), polled every 5 ms; warm file-system and tsx caches.', '');
+    out.push(
+      'From `spawn()` to the first 200 answer to POST /token (alice), polled every 5 ms; warm file-system caches, and one unmeasured ' +
+        'start of each mock first (it fills the bundle cache of `wazo-auth-kit mock`, or tsx\'s). The target applies to `wazo-auth-kit mock`.',
+      '',
+    );
     out.push(table(['server', 'median ms', 'samples ms', 'command'], results.startup.map((st) => [st.label, int(st.medianMs), st.samplesMs.map((x) => int(x)).join(', '), `\`${st.command}\``])));
   } else out.push('_Not measured in this run._');
   out.push('');

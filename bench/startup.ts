@@ -14,9 +14,13 @@ export interface StartupFigures {
   medianMs: number;
 }
 
-/** Starts and stops `spec` `count` times, one at a time, and keeps each time to first answer. */
-export async function measureStartup(spec: TargetSpec, label: string, count: number): Promise<StartupFigures> {
+/**
+ * Starts and stops `spec` `count` times, one at a time, and keeps each time to first answer; with
+ * `warmStart`, one unmeasured start comes first.
+ */
+export async function measureStartup(spec: TargetSpec, label: string, count: number, warmStart = false): Promise<StartupFigures> {
   const samplesMs: number[] = [];
+  if (warmStart) await stopTarget(await startTarget(spec, { timeoutMs: 60_000, intervalMs: 5 }));
   for (let i = 0; i < count; i++) {
     await waitForQuiet(2000); // start-up is CPU-bound: give other work a moment to settle (bounded)
     const target = await startTarget(spec, { timeoutMs: 30_000, intervalMs: 5 });

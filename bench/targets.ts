@@ -43,6 +43,11 @@ export interface RunningTarget {
 export interface MockProcessOptions {
   /** Default `mock`; `mock-nocheck` for the variant run with `--check-responses off`. */
   id?: 'mock' | 'mock-nocheck';
+  /**
+   * `bin` (default): `node bin/wazo-auth-kit.js mock`, as users and the suite start it (from the cached
+   * esbuild bundle, in this process); `tsx`: `node --import tsx mock/main.ts`, the sources through tsx.
+   */
+  entry?: 'bin' | 'tsx';
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
   /** Extra mock arguments, e.g. `--users FILE`. */
@@ -55,18 +60,19 @@ export const PRISM_CLI = require.resolve('@stoplight/prism-cli/dist/index.js');
 
 const nodeCmd = (args: string[]) => ({ command: process.execPath, args });
 
-/** The mock run straight through node and tsx's loader: one process, so its pid is the server's. */
+/** The mock in one process (either entry runs the server in the process it starts), so its pid is the server's. */
 export function mockSpec(options: MockProcessOptions = {}): TargetSpec {
+  const entry = options.entry === 'tsx' ? ['--import', 'tsx', 'mock/main.ts'] : ['bin/wazo-auth-kit.js', 'mock'];
   const mockArgs = (port: number | string) => [
-    'mock/main.ts',
+    ...entry,
     '--host', '127.0.0.1', '--port', String(port), '--tls', 'off', '--log-level', 'silent',
     ...(options.mockArgs ?? []),
   ];
   return {
     id: options.id ?? 'mock',
     label: options.id === 'mock-nocheck' ? 'mock, --check-responses off' : 'mock',
-    describe: (port) => `node ${[...(options.nodeFlags ?? []), '--import', 'tsx', ...mockArgs(port)].join(' ')}`,
-    command: (port) => nodeCmd([...(options.nodeFlags ?? []), '--import', 'tsx', ...mockArgs(port)]),
+    describe: (port) => `node ${[...(options.nodeFlags ?? []), ...mockArgs(port)].join(' ')}`,
+    command: (port) => nodeCmd([...(options.nodeFlags ?? []), ...mockArgs(port)]),
     prefix: '/0.1',
     stateful: true,
   };
