@@ -225,7 +225,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     // itself and first drains what was peeked (node's `initRead`); resuming here would steal its bytes.
     if (server === plain) socket.resume();
   }
-  const front = net.createServer({ pauseOnConnect: false }, (socket) => {
+  // noDelay: what http.createServer sets on the sockets it accepts itself (no Nagle delay on answers).
+  const front = net.createServer({ pauseOnConnect: false, noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());

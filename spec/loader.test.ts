@@ -232,3 +232,17 @@ test('every validator of the description compiles', () => {
     }
   }
 });
+
+test('every schema of the description is valid JSON Schema 2020-12 (the loader skips this check at run time)', async () => {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const ajv = new Ajv2020({ strict: false });
+  const schemas: [string, unknown][] = Object.entries(((spec.document.components as JsonObject).schemas ?? {}) as JsonObject);
+  for (const op of spec.operations) {
+    if (op.requestBody) schemas.push([`${op.operationId} request body`, op.requestBody.schema]);
+    for (const p of op.parameters) schemas.push([`${op.operationId} parameter ${p.name}`, p.schema ?? {}]);
+  }
+  assert.ok(schemas.length > 20);
+  for (const [where, schema] of schemas) assert.ok(ajv.validateSchema(schema as JsonObject), `${where}: ${ajv.errorsText(ajv.errors)}`);
+  // The check itself can fail: a misspelt type is caught.
+  assert.equal(ajv.validateSchema({ type: 'strnig' }), false);
+});
