@@ -69,11 +69,19 @@ function splitTarget(target: string): { pathname: string; query: Record<string, 
   return { pathname, query };
 }
 
-function headerParams(headers: IncomingHttpHeaders): Record<string, string> {
+const declaredHeaders = new WeakMap<Operation, string[]>();
+
+/** The request headers the operation declares as parameters (lower-cased, as node gives them). */
+function headerParams(operation: Operation, headers: IncomingHttpHeaders): Record<string, string> {
+  let names = declaredHeaders.get(operation);
+  if (!names) {
+    names = operation.parameters.filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
+    declaredHeaders.set(operation, names);
+  }
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const text = first(value);
-    if (text !== undefined) out[name.toLowerCase()] = text;
+  for (const name of names) {
+    const text = first(headers[name]);
+    if (text !== undefined) out[name] = text;
   }
   return out;
 }
@@ -128,7 +136,7 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
             : { shape, message };
       return { response: { status: fault.status, headers: {}, body: errorBody(fault.status, payload, state.now()) }, injected: true };
     }
-    const params: RequestParameters = validateParameters(spec, operation, { path: pathParams, query, header: headerParams(request.headers) });
+    const params: RequestParameters = validateParameters(spec, operation, { path: pathParams, query, header: headerParams(operation, request.headers) });
     const required = operationAccess(operation, params.path);
     const caller = required === undefined ? undefined : authorize(state, required, request.headers, behaviourFaults);
     // The body is read after the token check, as in the service (its decorator runs first). A behaviour

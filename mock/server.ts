@@ -75,8 +75,11 @@ const MAX_HEADER_BYTES = 16 * 1024;
 
 class BodyTooLarge extends Error {}
 
-function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = Number(request.headers['content-length']);
+function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> | undefined {
+  const length = request.headers['content-length'];
+  // No body announced (GET, HEAD, most DELETEs): nothing to wait for.
+  if ((length === undefined || length === '0') && request.headers['transfer-encoding'] === undefined) return undefined;
+  const declared = Number(length);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -91,22 +94,25 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer 
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(chunks.length === 0 ? undefined : Buffer.concat(chunks)));
+    request.on('end', () => resolve(chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     request.on('error', reject);
     request.on('aborted', () => reject(new Error('aborted')));
   });
 }
 
+/** Writes an answer. `answer.headers` is the answer's own object: it is completed in place. */
 function writeResponse(response: http.ServerResponse, method: string, answer: MockResponse): void {
-  const headers: Record<string, string | number> = { ...answer.headers };
-  let payload: Buffer | undefined;
-  if (answer.text !== undefined) payload = Buffer.from(answer.text, 'utf8');
-  else if (answer.body !== undefined) payload = Buffer.from(JSON.stringify(answer.body), 'utf8');
+  const headers = answer.headers;
+  // A string body goes out in the same write as the head (node joins them); a Buffer would not.
+  let payload: string | undefined;
+  if (answer.text !== undefined) payload = answer.text;
+  else if (answer.body !== undefined) payload = JSON.stringify(answer.body);
   if (answer.status === 204 || answer.status === 304) payload = undefined;
   // HEAD answers carry the length of the body a GET would get (obs. 8c2).
-  if (payload) headers['Content-Length'] = payload.length;
+  if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload, 'utf8'));
   response.writeHead(answer.status, headers);
-  response.end(method === 'HEAD' ? undefined : payload);
+  if (method === 'HEAD' || payload === undefined) response.end();
+  else response.end(payload, 'utf8');
 }
 
 /** Starts a mock server; resolves once it listens. */
@@ -137,20 +143,27 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     onCheckFailure: options.onCheckFailure,
   });
 
+  // The request line is built only when it will be written: at `silent` or `error` it cost about a
+  // tenth of a request.
+  const logsRequests = logger.level === 'info' || logger.level === 'debug';
   const onRequest = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
-    const started = performance.now();
     const method = (request.method ?? 'GET').toUpperCase();
     const target = request.url ?? '/';
-    response.on('finish', () => {
-      const line = `${method} ${redactTarget(target)} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`;
-      // The state page (GET /_mock/) polls /_mock/state every 2 s: keep that out of the info log.
-      if (method === 'GET' && target.startsWith('/_mock/state')) logger.debug(line);
-      else logger.info(line);
-    });
+    // The state page (GET /_mock/) polls /_mock/state every 2 s: keep that out of the info log.
+    const statePoll = method === 'GET' && target.startsWith('/_mock/state');
+    if (logsRequests && (!statePoll || logger.level === 'debug')) {
+      const started = performance.now();
+      response.on('finish', () => {
+        const line = `${method} ${redactTarget(target)} ${response.statusCode} ${(performance.now() - started).toFixed(1)}ms`;
+        if (statePoll) logger.debug(line);
+        else logger.info(line);
+      });
+    }
     try {
       let body: Buffer | undefined;
       try {
-        body = await readBody(request, bodyLimit);
+        const reading = readBody(request, bodyLimit);
+        body = reading === undefined ? undefined : await reading;
       } catch (error) {
         if (!(error instanceof BodyTooLarge)) {
           request.destroy();

@@ -323,6 +323,19 @@ export function lenientInteger(value: unknown): unknown {
   return value;
 }
 
+const lenientCache = new WeakMap<JsonObject, string[]>();
+/** The properties marked `x-wazo-lenient-integer`, worked out once per schema. */
+function lenientIntegerFields(object: JsonObject): string[] {
+  let names = lenientCache.get(object);
+  if (!names) {
+    names = Object.entries((object.properties ?? {}) as Record<string, JsonObject>)
+      .filter(([, property]) => property['x-wazo-lenient-integer'] === true)
+      .map(([name]) => name);
+    lenientCache.set(object, names);
+  }
+  return names;
+}
+
 /**
  * Validates a parsed body against the operation's schema and returns it with the spec's defaults
  * filled in. Honours `x-wazo-falsy-body-as-empty` and `x-wazo-lenient-integer`. `waive` lets a
@@ -339,9 +352,7 @@ export function validateBody(spec: ApiSpec, op: Operation, parsed: unknown, waiv
     throw invalidRequest(spec, op, { fields: new Map(), schema: [reason] });
   }
   const candidate: JsonObject = { ...body };
-  for (const [name, property] of Object.entries((object.properties ?? {}) as Record<string, JsonObject>)) {
-    if (property['x-wazo-lenient-integer'] === true && name in candidate) candidate[name] = lenientInteger(candidate[name]);
-  }
+  for (const name of lenientIntegerFields(object)) if (name in candidate) candidate[name] = lenientInteger(candidate[name]);
   const validate = spec.compile(object);
   if (!validate(candidate)) {
     const found = (validate.errors ?? []).filter((error) => !waive?.(error, candidate));

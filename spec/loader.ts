@@ -288,36 +288,37 @@ export function buildSpec(source: string, document: JsonObject = parseYaml(sourc
   const checkResponse = (operationId: string, response: ObservedResponse): ResponseCheck => {
     const operation = byId.get(operationId);
     if (!operation) return { ok: false, errors: [`unknown operation ${operationId}`] };
-    const where = `${operationId} (${operation.method.toUpperCase()} ${operation.path}) ${response.status}`;
+    // Built only for a finding: the mock checks every answer it sends.
+    const where = () => `${operationId} (${operation.method.toUpperCase()} ${operation.path}) ${response.status}`;
     const declared =
       operation.responses.get(String(response.status)) ??
       operation.responses.get(`${String(response.status)[0]}XX`) ??
       operation.responses.get('default');
     if (!declared) {
-      return { ok: false, errors: [`${where}: status not declared (declared: ${[...operation.responses.keys()].join(', ')})`] };
+      return { ok: false, errors: [`${where()}: status not declared (declared: ${[...operation.responses.keys()].join(', ')})`] };
     }
     const errors: string[] = [];
     for (const [name, header] of declared.headers) {
       const value = headerValue(response.headers, name);
       if (value === undefined) {
-        if (header.required) errors.push(`${where}: missing header ${name}`);
+        if (header.required) errors.push(`${where()}: missing header ${name}`);
       } else if (!header.validate(value)) {
-        errors.push(`${where}: header ${name} ${formatErrors(header.validate.errors)}`);
+        errors.push(`${where()}: header ${name} ${formatErrors(header.validate.errors)}`);
       }
     }
     const hasBody = !isEmptyBody(response.body) && operation.method !== 'head';
     if (declared.content.size === 0) {
-      if (hasBody) errors.push(`${where}: no body is declared, but one was sent`);
+      if (hasBody) errors.push(`${where()}: no body is declared, but one was sent`);
       return { ok: errors.length === 0, errors };
     }
     if (operation.method === 'head') return { ok: errors.length === 0, errors };
     const contentType = (headerValue(response.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!declared.content.has(contentType)) {
-      errors.push(`${where}: content type "${contentType}" not declared (declared: ${[...declared.content.keys()].join(', ')})`);
+      errors.push(`${where()}: content type "${contentType}" not declared (declared: ${[...declared.content.keys()].join(', ')})`);
       return { ok: false, errors };
     }
     const validate = declared.content.get(contentType);
-    if (validate && !validate(response.body)) errors.push(`${where}: body ${formatErrors(validate.errors)}`);
+    if (validate && !validate(response.body)) errors.push(`${where()}: body ${formatErrors(validate.errors)}`);
     return { ok: errors.length === 0, errors };
   };
 
@@ -377,10 +378,17 @@ export function objectBranch(schema: JsonObject): JsonObject {
 }
 
 /** The `default` of each property of an object schema. */
-export function defaultsOf(schema: JsonObject): JsonObject {
-  const properties = (objectBranch(schema).properties ?? {}) as Record<string, JsonObject>;
-  return Object.fromEntries(Object.entries(properties).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default]));
+export function defaultsOf(schema: JsonObject): Readonly<JsonObject> {
+  let defaults = defaultsCache.get(schema);
+  if (!defaults) {
+    const properties = (objectBranch(schema).properties ?? {}) as Record<string, JsonObject>;
+    defaults = Object.freeze(Object.fromEntries(Object.entries(properties).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default])));
+    defaultsCache.set(schema, defaults);
+  }
+  return defaults;
 }
+/** Worked out once per schema: the mock asks on every request. */
+const defaultsCache = new WeakMap<JsonObject, Readonly<JsonObject>>();
 
 function safeDecode(segment: string): string {
   try {

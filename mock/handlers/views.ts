@@ -8,13 +8,24 @@ import type { AccessTokenRecord, RefreshTokenRecord, UserRecord } from '../state
 
 /** `YYYY-MM-DDTHH:MM:SS.ffffff`, UTC, no zone: how token creation answers (obs. 1a). */
 export function microTimestamp(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 23)}000`;
+  const millis = Math.floor(ms) - Math.floor(ms / 1000) * 1000;
+  return `${secondTimestamp(ms)}.${String(millis).padStart(3, '0')}000`;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS`, UTC, whole seconds: how GET /token/{t} answers `issued_at` (obs. 8a). */
 export function secondTimestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
+  const second = Math.floor(ms / 1000);
+  let text = formattedSeconds.get(second);
+  if (text === undefined) {
+    // Date#toISOString was a tenth of a token answer's cost: each second is formatted once. Token
+    // answers carry two seconds (issued, expires); a small cache, emptied when full, holds them.
+    if (formattedSeconds.size >= 256) formattedSeconds.clear();
+    text = new Date(second * 1000).toISOString().slice(0, 19);
+    formattedSeconds.set(second, text);
+  }
+  return text;
 }
+const formattedSeconds = new Map<number, string>();
 
 /**
  * The `data` of a token answer. On creation every time has microseconds; read back, the local times
