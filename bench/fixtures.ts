@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
 import { basic, ADMIN } from './targets.ts';
 import { BENCH_CLIENT_ID, type BenchUser, type Fixtures } from './workloads.ts';
 
@@ -19,7 +18,8 @@ export function benchUsers(count: number): BenchUser[] {
 
 /**
  * Writes a users file for `mock --users FILE`: the default admin (the bench needs an administrator),
- * alice (the readiness probe logs in as her) and the bench users.
+ * alice (the readiness probe logs in as her) and the bench users. JSON, as a generated file would be
+ * (the mock reads YAML too, but parses a large JSON file far faster: mock/README.md).
  */
 export function writeUsersFile(path: string, users: BenchUser[]): void {
   const entry = (u: BenchUser, extra: Record<string, unknown> = {}) => ({ username: u.username, password: u.password, ...extra });
@@ -30,7 +30,7 @@ export function writeUsersFile(path: string, users: BenchUser[]): void {
       ...users.map((u) => entry(u)),
     ],
   };
-  writeFileSync(path, stringify(doc));
+  writeFileSync(path, JSON.stringify(doc));
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight; results keep the input order. */

@@ -108,7 +108,7 @@ deadline.unref();
 
 const started = performance.now();
 const workDir = mkdtempSync(join(tmpdir(), 'wazo-auth-kit-bench-'));
-const usersFile = join(workDir, 'users.yaml');
+const usersFile = join(workDir, 'users.json');
 const users = benchUsers(settings.benchUsers);
 writeUsersFile(usersFile, users);
 const profileDir = join(ROOT, 'bench/profiles');
@@ -119,7 +119,7 @@ const mockFor = (profile: boolean, check = true): TargetSpec =>
     mockArgs: ['--users', usersFile, ...(check ? [] : ['--check-responses', 'off'])],
     nodeFlags: profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
   });
-const displayUsers = (spec: TargetSpec) => ({ ...spec, describe: (port: number | string) => spec.describe(port).replace(usersFile, 'USERS.yaml') });
+const displayUsers = (spec: TargetSpec) => ({ ...spec, describe: (port: number | string) => spec.describe(port).replace(usersFile, 'USERS.json') });
 const specs: Record<TargetId, TargetSpec> = {
   mock: displayUsers(mockFor(values.profile ?? false)),
   'mock-nocheck': displayUsers(mockFor(values.profile ?? false, false)),
@@ -145,7 +145,7 @@ const results: BenchResults = {
   phaseSeconds: {},
   targetsRun: [],
   notes: [
-    `USERS.yaml: a users file with admin, alice and ${settings.benchUsers} bench users (bench-00001…), written to a temporary directory.`,
+    `USERS.json: a users file (JSON) with admin, alice and ${settings.benchUsers} bench users (bench-00001…), written to a temporary directory.`,
     'Prism\'s default configuration logs several lines per request to stdout; the bench sends its stdout to /dev/null (a terminal would cost more).',
   ],
 };

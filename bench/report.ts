@@ -279,7 +279,7 @@ export function renderResults(results: BenchResults): string {
   if (results.usersScale?.length) {
     out.push(
       '',
-      'Users: a fresh mock per line, started with a users file of that many users (plus admin and alice); RSS one second after its first answer; ' +
+      'Users: a fresh mock per line, started with a users file (JSON) of that many users (plus admin and alice); RSS one second after its first answer; ' +
         'then 1.5 s of POST /token (Basic) spread over 2 000 users taken evenly from the whole file.',
       '',
       table(

@@ -29,7 +29,7 @@ export async function measureUsersScale(workDir: string, { loadSeconds, connecti
   const points: UsersPoint[] = [];
   for (const count of USER_LEVELS) {
     const users = benchUsers(count);
-    const file = join(workDir, `users-${count}.yaml`);
+    const file = join(workDir, `users-${count}.json`);
     writeUsersFile(file, users);
     const mock = await startTarget(mockSpec({ mockArgs: ['--users', file] }), { timeoutMs: 60_000, intervalMs: 5 });
     try {

@@ -53,8 +53,8 @@ A stateful mock of wazo-auth, answering under /0.1/... and /api/auth/0.1/... as 
 Options (each falls back to an environment variable, then to its default):
   --host HOST             interface to listen on        WAZO_MOCK_HOST          default 127.0.0.1
   --port PORT             port, 0 for any free port      WAZO_MOCK_PORT          default 9497
-  --users FILE            YAML users file replacing      WAZO_MOCK_USERS         default admin/admin-secret,
-                          the default users                                      alice/alice-pw
+  --users FILE            YAML (or JSON) users file      WAZO_MOCK_USERS         default admin/admin-secret,
+                          replacing the default users                            alice/alice-pw
   --tls auto|on|off       auto: HTTP and HTTPS on the    WAZO_MOCK_TLS           default auto
                           same port; on: HTTPS only;
                           off: HTTP only
@@ -119,7 +119,9 @@ function oneOf<T extends string>(value: string, choices: readonly T[], origin: s
   return value as T;
 }
 
-/** Reads and checks a users file. */
+const NOT_JSON = Symbol('not JSON');
+
+/** Reads and checks a users file (YAML, or JSON). */
 export function readUsersFile(path: string): SeedUser[] {
   let text: string;
   try {
@@ -127,13 +129,24 @@ export function readUsersFile(path: string): SeedUser[] {
   } catch (error) {
     throw new ConfigError(`--users ${path}: cannot read the file (${(error as Error).message}).`);
   }
-  let document: unknown;
-  try {
-    // Loaded here only: most starts have no users file, and `yaml` takes ~60 ms to load.
-    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-    document = parse(text);
-  } catch (error) {
-    throw new ConfigError(`--users ${path}: not valid YAML (${(error as Error).message}).`);
+  let document: unknown = NOT_JSON;
+  // JSON is YAML too, but JSON.parse reads a large file about 50 times faster than the YAML parser,
+  // and leaves almost no garbage behind (100 000 users: well under a second instead of ~6 s).
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      document = JSON.parse(text) as unknown;
+    } catch {
+      document = NOT_JSON; // YAML flow style, or a mistake: the YAML parser says which
+    }
+  }
+  if (document === NOT_JSON) {
+    try {
+      // Loaded here only: most starts have no users file, and `yaml` takes ~60 ms to load.
+      const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+      document = parse(text);
+    } catch (error) {
+      throw new ConfigError(`--users ${path}: not valid YAML (${(error as Error).message}).`);
+    }
   }
   const list = Array.isArray(document) ? document : (document as { users?: unknown } | null)?.users;
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError(`--users ${path}: expected a non-empty list of users, or {users: [...]}; see --help.`);

@@ -15,6 +15,7 @@ import { createApp, type CheckFailure, type IncomingRequest } from './app.ts';
 import { errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
 import { FaultRegistry, type BehaviourFault } from './faults.ts';
 import { createLogger, redactTarget, type Logger, type LogLevel } from './log.ts';
+import { collectGarbage, COLLECT_AFTER_SWEEPING } from './memory.ts';
 import { corsHeaders } from './cors.ts';
 import { MockState } from './state/index.ts';
 import type { SeedUser } from './state/seed.ts';
@@ -276,7 +277,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     sweeping = true;
     state
       .sweep()
-      .then((removed) => removed > 0 && logger.debug(`swept ${removed} expired token(s)`))
+      .then((removed) => {
+        if (removed > 0) logger.debug(`swept ${removed} expired token(s)`);
+        if (removed >= COLLECT_AFTER_SWEEPING) collectGarbage();
+      })
       .catch((error: unknown) => logger.error('expiry sweep failed', error))
       .finally(() => {
         sweeping = false;

@@ -14,7 +14,7 @@ export interface AccessTokenRecord {
   purpose: string;
   /** The PBX user's UUID: the user's own for purpose `user`, null otherwise (obs. 1a, 1f). */
   pbxUserUuid: string | null;
-  acl: string[];
+  acl: readonly string[];
   issuedAtMs: number;
   expiresAtMs: number;
   mobile: boolean;

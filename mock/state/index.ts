@@ -3,7 +3,7 @@
  * the concurrent-session limit, password changes. Handlers translate HTTP to these calls and back;
  * nothing here knows about HTTP.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUuid as randomUUID } from './uuid.ts';
 import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
@@ -56,6 +56,13 @@ export class MockState {
   readonly xivoUuid: string;
   readonly faults: ReadonlySet<BehaviourFault>;
   private readonly seedUsers: readonly SeedUser[];
+  /**
+   * One frozen ACL per user ACL, shared by all the tokens issued with it (a token keeps the ACL it was
+   * issued with: a user's ACL is replaced, never changed in place). With addresses and user agents
+   * interned, a live token costs its own strings and indexes only (docs/scale.md).
+   */
+  private readonly tokenAcls = new WeakMap<readonly string[], readonly string[]>();
+  private readonly strings = new InternTable(1024);
 
   constructor(options: StateOptions = {}) {
     this.clock = options.clock ?? new AdjustableClock();
@@ -192,6 +199,15 @@ export class MockState {
     return this.accessTokens.sweep(() => this.now());
   }
 
+  private tokenAcl(user: UserRecord): readonly string[] {
+    let acl = this.tokenAcls.get(user.acl);
+    if (!acl) {
+      acl = Object.freeze([...this.defaultUserPolicy, ...user.acl]);
+      this.tokenAcls.set(user.acl, acl);
+    }
+    return acl;
+  }
+
   private issue(user: UserRecord, request: TokenRequest, now: number, refreshToken: string | undefined): AccessTokenRecord {
     const record: AccessTokenRecord = {
       token: randomUUID(),
@@ -200,15 +216,28 @@ export class MockState {
       tenantUuid: user.tenantUuid,
       purpose: user.purpose,
       pbxUserUuid: user.purpose === 'user' ? user.uuid : null,
-      acl: [...this.defaultUserPolicy, ...user.acl],
+      acl: this.tokenAcl(user),
       issuedAtMs: now,
       expiresAtMs: now + request.expirationSeconds * 1000,
       mobile: request.mobile,
       refreshToken,
-      remoteAddr: request.remoteAddr,
-      userAgent: request.userAgent,
+      remoteAddr: this.strings.intern(request.remoteAddr),
+      userAgent: this.strings.intern(request.userAgent),
     };
     this.accessTokens.add(record);
     return record;
+  }
+}
+
+/** Shares equal strings (client addresses, user agents: a handful of values over many tokens), up to `limit` distinct ones. */
+class InternTable {
+  private readonly table = new Map<string, string>();
+  constructor(private readonly limit: number) {}
+
+  intern(value: string): string {
+    const known = this.table.get(value);
+    if (known !== undefined) return known;
+    if (this.table.size < this.limit) this.table.set(value, value);
+    return value;
   }
 }

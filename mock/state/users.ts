@@ -2,7 +2,7 @@
  * The users the mock knows, indexed for O(1) lookups by UUID and by login (username or confirmed email
  * address: upstream `verify_password` accepts either).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUuid as randomUUID } from './uuid.ts';
 import type { SeedUser } from './seed.ts';
 
 /** One email address of a user. */
@@ -25,8 +25,8 @@ export interface UserRecord {
   tenantUuid: string;
   authenticationMethod: string;
   emails: EmailRecord[];
-  /** The user's own ACL, granted on top of the default user policy. */
-  acl: string[];
+  /** The user's own ACL, granted on top of the default user policy. Replaced, never changed in place. */
+  readonly acl: readonly string[];
 }
 
 /** Fields a caller may set when creating a user. */

@@ -59,7 +59,16 @@ describe('configuration', () => {
     assert.equal(resolveConfig([], { WAZO_MOCK_USERS: file('list.yaml', '- {username: erin, password: x}\n') }).users[0]!.username, 'erin');
   });
 
-  test('a broken users file is refused with the user and the field at fault', () => {
+  test('a JSON users file is read as such, and a YAML flow list starting with [ still parses', () => {
+    const json = file('users.json', JSON.stringify({ users: [{ username: 'frank', password: 'f-pw', acl: ['confd.#'] }] }));
+    const config = resolveConfig(['--users', json], {});
+    assert.deepEqual(config.users.map((u) => [u.username, u.password, u.acl]), [['frank', 'f-pw', ['confd.#']]]);
+    // Not JSON (unquoted keys), but valid YAML: the YAML parser takes over.
+    assert.equal(resolveConfig(['--users', file('flow.yaml', '[{username: gina, password: g-pw}]')], {}).users[0]!.username, 'gina');
+    assert.throws(() => resolveConfig(['--users', file('bad.json', '{"users": [')], {}), /not valid YAML/);
+  });
+
+    test('a broken users file is refused with the user and the field at fault', () => {
     const cases: [string, RegExp][] = [
       ['users: []', /non-empty list/],
       ['- {password: x}', /user #1: "username" is required/],

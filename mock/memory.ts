@@ -1,0 +1,31 @@
+/**
+ * Giving memory back. V8 collects garbage when it needs room, not when the mock goes quiet: after a
+ * sweep has dropped tens of thousands of expired tokens, or a large users file has been parsed, that
+ * memory stays with the process. One full collection at those moments returns it to the system within
+ * about a second (figures: docs/scale.md). `gc()` is not exposed by default; a process may expose it
+ * to itself, which is what this does on first use.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let collect: (() => void) | undefined;
+
+/** Runs a full garbage collection (tens of milliseconds with a large heap). Never throws. */
+export function collectGarbage(): void {
+  try {
+    if (!collect) {
+      const exposed = (globalThis as { gc?: () => void }).gc;
+      if (exposed) collect = exposed;
+      else {
+        setFlagsFromString('--expose-gc');
+        collect = runInNewContext('gc') as () => void;
+      }
+    }
+    collect();
+  } catch {
+    collect = () => undefined;
+  }
+}
+
+/** A sweep that dropped at least this many tokens is followed by a full collection. */
+export const COLLECT_AFTER_SWEEPING = 10_000;
