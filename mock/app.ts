@@ -9,7 +9,7 @@ import { authorize, operationAccess } from './authorize.ts';
 import { corsHeaders, preflightHeaders } from './cors.ts';
 import { handleDevControl } from './dev-controls.ts';
 import { bareError, errorBody, errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
-import { waivedByFault, type FaultRegistry } from './faults.ts';
+import { waivedByFault, type FaultRegistry, type OperationFault } from './faults.ts';
 import { handlers, unhandledOperations } from './handlers/index.ts';
 import type { HandlerContext } from './handlers/types.ts';
 import type { Logger } from './log.ts';
@@ -122,9 +122,13 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
   const behaviourFaults = faults.behaviour;
   const bareMessage = spec.compile((spec.document.components as { schemas: Record<string, JsonObject> }).schemas.BareMessage!);
 
-  async function runOperation(request: IncomingRequest, operation: Operation, pathParams: Record<string, string>, query: Record<string, string>): Promise<{ response: MockResponse; injected: boolean }> {
-    const fault = faults.take(operation.operationId);
-    if (fault?.latencyMs) await sleep(fault.latencyMs);
+  function runOperation(
+    request: IncomingRequest,
+    operation: Operation,
+    pathParams: Record<string, string>,
+    query: Record<string, string>,
+    fault: OperationFault | undefined,
+  ): { response: MockResponse; injected: boolean } {
     if (fault?.status !== undefined) {
       const message = `[mock] fault injected by /_mock/faults: ${fault.status} on ${operation.operationId}`;
       const shape = declaredErrorShape(spec, operation, fault.status);
@@ -222,7 +226,12 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
             break;
           case 'operation':
             operation = routed.operation;
-            ({ response, injected } = await runOperation(request, routed.operation, routed.params, query));
+            {
+              const fault = faults.take(operation.operationId);
+              // Awaited only when a fault asks for latency: every other request is answered in one go.
+              if (fault?.latencyMs) await sleep(fault.latencyMs);
+              ({ response, injected } = runOperation(request, routed.operation, routed.params, query, fault));
+            }
             break;
         }
       } catch (error) {

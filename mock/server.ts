@@ -76,29 +76,37 @@ const MAX_HEADER_BYTES = 16 * 1024;
 
 class BodyTooLarge extends Error {}
 
-function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer | undefined> | undefined {
+/**
+ * Reads a request body (callbacks rather than a promise: this is on every POST's path). `done` gets
+ * the body (undefined when none was sent), or `BodyTooLarge`, or another error when the client went away.
+ */
+function readBody(request: http.IncomingMessage, limit: number, done: (error: Error | undefined, body?: Buffer) => void): void {
   const length = request.headers['content-length'];
   // No body announced (GET, HEAD, most DELETEs): nothing to wait for.
-  if ((length === undefined || length === '0') && request.headers['transfer-encoding'] === undefined) return undefined;
+  if ((length === undefined || length === '0') && request.headers['transfer-encoding'] === undefined) return done(undefined, undefined);
   const declared = Number(length);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    request.on('error', reject);
-    request.on('aborted', () => reject(new Error('aborted')));
+  if (Number.isFinite(declared) && declared > limit) return done(new BodyTooLarge());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (error: Error | undefined, body?: Buffer) => {
+    if (settled) return;
+    settled = true;
+    done(error, body);
+  };
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      request.removeAllListeners('data');
+      request.resume();
+      settle(new BodyTooLarge());
+      return;
+    }
+    chunks.push(chunk);
   });
+  request.on('end', () => settle(undefined, chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  // An aborted request emits 'error' (ECONNRESET) once it has a listener, then 'close'.
+  request.on('error', (error) => settle(error));
 }
 
 /** Writes an answer. `answer.headers` is the answer's own object: it is completed in place. */
@@ -147,7 +155,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   // The request line is built only when it will be written: at `silent` or `error` it cost about a
   // tenth of a request.
   const logsRequests = logger.level === 'info' || logger.level === 'debug';
-  const onRequest = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+  const failed = (method: string, target: string, response: http.ServerResponse, error: unknown) => {
+    // app.handle already turns handler bugs into 500s; this is the last guard (e.g. a write failure).
+    logger.error(`failed to answer ${method} ${redactTarget(target)}`, error);
+    if (!response.headersSent && !response.destroyed) {
+      const answer = toErrorResponse(error instanceof MockHttpError ? error : errors.internal(), state.now());
+      answer.headers = { 'Content-Type': 'application/json', ...answer.headers };
+      writeResponse(response, method, answer);
+    } else {
+      response.destroy();
+    }
+  };
+  const onRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     const method = (request.method ?? 'GET').toUpperCase();
     const target = request.url ?? '/';
     // The state page (GET /_mock/) polls /_mock/state every 2 s: keep that out of the info log.
@@ -160,38 +179,36 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         else logger.info(line);
       });
     }
-    try {
-      let body: Buffer | undefined;
+    readBody(request, bodyLimit, (error, body) => {
       try {
-        const reading = readBody(request, bodyLimit);
-        body = reading === undefined ? undefined : await reading;
-      } catch (error) {
-        if (!(error instanceof BodyTooLarge)) {
+        if (error instanceof BodyTooLarge) {
+          const answer = toErrorResponse(errors.payloadTooLarge(), state.now());
+          const origin = request.headers.origin;
+          answer.headers = { 'Content-Type': 'application/json', Connection: 'close', ...answer.headers, ...corsHeaders(Array.isArray(origin) ? origin[0] : origin) };
+          writeResponse(response, method, answer);
+          return;
+        }
+        if (error) {
           request.destroy();
           return;
         }
-        const answer = toErrorResponse(errors.payloadTooLarge(), state.now());
-        const origin = request.headers.origin;
-        answer.headers = { 'Content-Type': 'application/json', Connection: 'close', ...answer.headers, ...corsHeaders(Array.isArray(origin) ? origin[0] : origin) };
-        writeResponse(response, method, answer);
-        return;
+        const incoming: IncomingRequest = { method, target, headers: request.headers, body, remoteAddress: request.socket.remoteAddress ?? '' };
+        app.handle(incoming).then(
+          ({ response: answer }) => {
+            try {
+              if (!response.destroyed) writeResponse(response, method, answer);
+            } catch (writeError) {
+              failed(method, target, response, writeError);
+            }
+          },
+          (handleError: unknown) => failed(method, target, response, handleError),
+        );
+      } catch (unexpected) {
+        failed(method, target, response, unexpected);
       }
-      const incoming: IncomingRequest = { method, target, headers: request.headers, body, remoteAddress: request.socket.remoteAddress ?? '' };
-      const { response: answer } = await app.handle(incoming);
-      if (!response.destroyed) writeResponse(response, method, answer);
-    } catch (error) {
-      // app.handle already turns handler bugs into 500s; this is the last guard (e.g. a write failure).
-      logger.error(`failed to answer ${method} ${redactTarget(target)}`, error);
-      if (!response.headersSent && !response.destroyed) {
-        const answer = toErrorResponse(error instanceof MockHttpError ? error : errors.internal(), state.now());
-        answer.headers = { 'Content-Type': 'application/json', ...answer.headers };
-        writeResponse(response, method, answer);
-      } else {
-        response.destroy();
-      }
-    }
+    });
   };
-  const listener = (request: http.IncomingMessage, response: http.ServerResponse) => void onRequest(request, response);
+  const listener = onRequest;
   const onClientError = (error: NodeJS.ErrnoException, socket: net.Socket | import('node:stream').Duplex) => {
     if (!socket.writable) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
