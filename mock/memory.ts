@@ -10,7 +10,13 @@ import { runInNewContext } from 'node:vm';
 
 let collect: (() => void) | undefined;
 
-/** Runs a full garbage collection (tens of milliseconds with a large heap). Never throws. */
+/**
+ * Runs a full garbage collection that also compacts the heap (tens of milliseconds with a large
+ * heap). A plain full collection frees the dead tokens but keeps most of the pages they sat on, since
+ * a few live objects are scattered over them; compacting moves those and gives the pages back (a
+ * scratch test: 61 MB of old space kept without, 4 MB with). V8 compacts every page only under its
+ * `--compact-on-every-full-gc` flag, so the flag is on for this one collection. Never throws.
+ */
 export function collectGarbage(): void {
   try {
     if (!collect) {
@@ -21,7 +27,12 @@ export function collectGarbage(): void {
         collect = runInNewContext('gc') as () => void;
       }
     }
-    collect();
+    setFlagsFromString('--compact-on-every-full-gc');
+    try {
+      collect();
+    } finally {
+      setFlagsFromString('--no-compact-on-every-full-gc');
+    }
   } catch {
     collect = () => undefined;
   }
