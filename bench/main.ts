@@ -8,7 +8,7 @@
  * Options (all optional): --rounds 3 --duration 2 --warmup 0.5 --connections 10 --users 2000
  * --only throughput,startup,memory,suite --profile (CPU-profile the mock under load into bench/profiles/)
  * --out bench/RESULTS.md --deadline 600 (seconds; the run stops there, RESULTS.md keeps the phases done)
- * --targets mock,prism-fast,prism-default,ceiling (a subset, for quick checks; add mock-nocheck for the mock
+ * --targets mock,mock-nocheck,prism-fast,prism-default,ceiling (a subset, for quick checks; mock-nocheck is the mock
  * with --check-responses off)
  * --settle 15 (seconds of RSS sampling after the tokens expire; the mock sweeps every 10 s).
  */
@@ -54,7 +54,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(ROOT, 'bench/RESULTS.md') },
     deadline: { type: 'string', default: '600' },
     'startup-samples': { type: 'string', default: '5' },
-    targets: { type: 'string', default: 'mock,prism-fast,prism-default,ceiling' },
+    targets: { type: 'string', default: 'mock,mock-nocheck,prism-fast,prism-default,ceiling' },
     settle: { type: 'string', default: '15' },
   },
 });

@@ -217,6 +217,7 @@ export function renderResults(results: BenchResults): string {
   );
   out.push('## Targets', '');
   out.push(table(['target', 'measured', 'status'], verdicts(results).map((v) => [v.target, v.measured, v.status === 'pass' ? 'PASS' : v.status === 'miss' ? '**MISS**' : 'not measured'])), '');
+  out.push('Why a target is missed, with its profile, and what would meet it: [docs/scale.md](../docs/scale.md#targets-missed).', '');
   out.push('## Throughput and latency', '');
   out.push(
     `${s.rounds} rounds × ${s.durationS} s per workload and target (after a ${s.warmupS} s warm-up of each), ${s.connections} connections, ` +

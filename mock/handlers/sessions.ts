@@ -21,8 +21,8 @@ const listUserSessions: Handler = (context) => {
 const deleteUserSession: Handler = (context) => {
   const userUuid = existingUserUuid(context);
   const sessionUuid = String(context.params.path.session_uuid).toLowerCase();
-  const record = context.state.accessTokens.getBySession(sessionUuid, context.state.now());
-  if (!record || record.userUuid !== userUuid) throw errors.unknownSession(sessionUuid);
+  const record = context.state.accessTokens.sessionOfUser(userUuid, sessionUuid, context.state.now());
+  if (!record) throw errors.unknownSession(sessionUuid);
   context.state.revokeAccessToken(record.token);
   return { status: 204 };
 };
