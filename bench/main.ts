@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { waitForQuiet } from './cpu.ts';
 import { benchUsers, writeUsersFile } from './fixtures.ts';
 import { machineInfo } from './machine.ts';
-import { measureMemory } from './memory.ts';
+import { measureMemory, measureTokenHeap } from './memory.ts';
 import { measureUsersScale } from './users-scale.ts';
 import { installCleanup, killAllChildren } from './processes.ts';
 import { renderResults, verdicts, type BenchResults } from './report.ts';
@@ -227,6 +227,8 @@ async function main(): Promise<void> {
     } finally {
       await stopTarget(mock);
     }
+    log('memory: heap per live token (bench/token-heap.ts)');
+    results.memory.tokenHeap = await measureTokenHeap(ROOT);
     log('memory: mocks with 1k, 10k and 100k users');
     results.usersScale = await measureUsersScale(workDir, { loadSeconds: 1.5, connections: settings.connections });
   });

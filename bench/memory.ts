@@ -6,7 +6,9 @@
  * number of requests. The mock (like wazo-auth) refuses a user's 101st live session with 429, so the
  * tokens are spread over many users loaded from a users file: at most 50 per user.
  */
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { advanceClock, storedTokenCount } from './mock-controls.ts';
 import { pool, login } from './fixtures.ts';
 import { runAmount, runLoad } from './load.ts';
@@ -39,7 +41,22 @@ export interface MemoryFigures {
   afterExpiryRssBytes: number[];
   /** RSS after 3 s of light traffic (404s on the expired tokens) that follows the idle pause. */
   afterTrafficRssBytes: number;
+  /** Heap per live token from bench/token-heap.ts (no sockets), when it ran. */
+  tokenHeap?: { tokens: number; bytesPerToken: number };
   notes: string[];
+}
+
+/** Runs bench/token-heap.ts in a child process (it needs --expose-gc); undefined if it fails. */
+export async function measureTokenHeap(root: string, tokens = 100_000): Promise<{ tokens: number; bytesPerToken: number } | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/token-heap.ts', '--tokens', String(tokens)], {
+      cwd: root,
+      timeout: 120_000,
+    });
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { tokens: number; bytesPerToken: number };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Live-token levels: cumulative. */

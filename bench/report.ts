@@ -250,7 +250,8 @@ export function renderResults(results: BenchResults): string {
       `A fresh mock holding ${int(mem.users)} bench users (from a users file) plus its defaults. Tokens created through POST /token ` +
         `(Basic, expiration 3600 s) at most ${Math.ceil(100_000 / mem.users) + 1} per user (the mock refuses a user's 101st live session, like wazo-auth). ` +
         'GET /token/{t} measured over 200 of the live tokens at each level. Then the mock\'s clock is advanced past the expiry ' +
-        '(`POST /_mock/clock`) and RSS is sampled once a second while the mock\'s periodic sweep (every 10 s) drops them; no GC is forced.',
+        '(`POST /_mock/clock`) and RSS is sampled once a second while the mock\'s periodic sweep (every 10 s) drops them. ' +
+        'The bench forces no garbage collection; the mock runs one itself after a sweep of 10 000 tokens or more.',
       '',
     );
     const rows = [
@@ -275,6 +276,13 @@ export function renderResults(results: BenchResults): string {
     ]);
     rows.push(['expired, after 3 s of traffic', mb(mem.afterTrafficRssBytes), '', '', '', 'GET /token/{t} on the expired tokens (404), then 1 s']);
     out.push(table(['live tokens', 'RSS MB', 'RSS growth per token since the previous line', 'GET req/s', 'GET p50 / p99 ms', 'fill rate / notes'], rows));
+    if (mem.tokenHeap) {
+      out.push(
+        '',
+        `Heap per live token: **${int(mem.tokenHeap.bytesPerToken)} B** (\`bench/token-heap.ts\`: ${int(mem.tokenHeap.tokens)} logins through the mock's state in one process, ` +
+          'no sockets; V8 heap after a full collection on each side). RSS grows by more, as V8 adds heap pages in steps.',
+      );
+    }
     for (const note of mem.notes) out.push('', `- ${note}`);
   } else out.push('_Not measured in this run._');
   if (results.usersScale?.length) {
