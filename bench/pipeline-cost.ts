@@ -1,0 +1,63 @@
+/**
+ * What the mock's request pipeline costs without sockets: `app.handle` (route, validation, state,
+ * handler, response self-check) plus `JSON.stringify` of the answer, called in a loop, for a login
+ * (`POST /token`, Basic, spread over 2 000 users) and a token read (`GET /token/{t}`), with the
+ * response self-check on and off. Set against the per-answer CPU of the throughput phase, it shows how
+ * much of a request is the mock's own work and how much the HTTP layer and the kernel (docs/scale.md).
+ *
+ *   node --import tsx bench/pipeline-cost.ts [--requests 50000]
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadSpec } from '../spec/loader.ts';
+import { createApp, type IncomingRequest } from '../mock/app.ts';
+import { FaultRegistry } from '../mock/faults.ts';
+import { createLogger } from '../mock/log.ts';
+import { MockState } from '../mock/state/index.ts';
+import { DEFAULT_USERS, type SeedUser } from '../mock/state/seed.ts';
+import { benchUsers } from './fixtures.ts';
+import { basic } from './targets.ts';
+
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '50000' } } });
+const requests = Number(values.requests);
+const spec = loadSpec();
+const alice = DEFAULT_USERS.find((u) => u.username === 'alice')!;
+const users = benchUsers(2000);
+const seeds: SeedUser[] = users.map((u) => ({ ...alice, username: u.username, password: u.password, uuid: randomUUID(), email: null }));
+const body = Buffer.from(JSON.stringify({ expiration: 3600 }));
+
+async function measure(checkResponses: boolean): Promise<{ post: number; get: number }> {
+  const faults = new FaultRegistry();
+  const state = new MockState({ users: seeds, faults: faults.behaviour, maxUserSessions: requests * 2 });
+  const app = createApp({ spec, state, faults, logger: createLogger('silent'), checkResponses, onCheckFailure: (f) => { throw new Error(`[pipeline-cost] ${f.errors.join('; ')}`); } });
+  let next = 0;
+  const login = (): IncomingRequest => ({
+    method: 'POST',
+    target: '/0.1/token',
+    headers: { authorization: basic(users[next++ % users.length]!), 'content-type': 'application/json', host: '127.0.0.1' },
+    body,
+    remoteAddress: '127.0.0.1',
+  });
+  const first = await app.handle(login());
+  const token = (first.response.body as { data: { token: string } }).data.token;
+  const read = (): IncomingRequest => ({ method: 'GET', target: `/0.1/token/${token}`, headers: { 'x-auth-token': token, host: '127.0.0.1' }, remoteAddress: '127.0.0.1' });
+  const timeOf = async (make: () => IncomingRequest): Promise<number> => {
+    const run = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const { response } = await app.handle(make());
+        if (response.status !== 200) throw new Error(`[pipeline-cost] status ${response.status}`);
+        JSON.stringify(response.body);
+      }
+    };
+    await run(Math.min(5000, requests)); // warm-up: the JIT, the validators compiled on first use
+    const started = performance.now();
+    await run(requests);
+    return ((performance.now() - started) * 1000) / requests;
+  };
+  return { post: await timeOf(login), get: await timeOf(read) };
+}
+
+const on = await measure(true);
+const off = await measure(false);
+const us = (value: number) => Math.round(value * 10) / 10;
+console.log(JSON.stringify({ requests, postUs: us(on.post), getUs: us(on.get), postNoCheckUs: us(off.post), getNoCheckUs: us(off.get) }));
