@@ -3,7 +3,7 @@
  * the concurrent-session limit, password changes. Handlers translate HTTP to these calls and back;
  * nothing here knows about HTTP.
  */
-import { randomUuid as randomUUID } from './uuid.ts';
+import { randomUuid } from './uuid.ts';
 import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
@@ -120,7 +120,7 @@ export class MockState {
       }
       if (!refreshToken) {
         refreshToken = {
-          token: randomUUID(),
+          token: randomUuid(),
           clientId: offline.clientId,
           userUuid: user.uuid,
           tenantUuid: user.tenantUuid,
@@ -210,8 +210,8 @@ export class MockState {
 
   private issue(user: UserRecord, request: TokenRequest, now: number, refreshToken: string | undefined): AccessTokenRecord {
     const record: AccessTokenRecord = {
-      token: randomUUID(),
-      sessionUuid: randomUUID(),
+      token: randomUuid(),
+      sessionUuid: randomUuid(),
       userUuid: user.uuid,
       tenantUuid: user.tenantUuid,
       purpose: user.purpose,

@@ -2,7 +2,7 @@
  * The users the mock knows, indexed for O(1) lookups by UUID and by login (username or confirmed email
  * address: upstream `verify_password` accepts either).
  */
-import { randomUuid as randomUUID } from './uuid.ts';
+import { randomUuid } from './uuid.ts';
 import type { SeedUser } from './seed.ts';
 
 /** One email address of a user. */
@@ -54,7 +54,7 @@ export class UserStore {
   /** Creates a user; the caller has already checked for conflicts with {@link loginTaken}. */
   create(input: NewUser): UserRecord {
     const user: UserRecord = {
-      uuid: input.uuid ?? randomUUID(),
+      uuid: input.uuid ?? randomUuid(),
       username: input.username,
       password: input.password,
       firstname: input.firstname,
@@ -64,7 +64,7 @@ export class UserStore {
       tenantUuid: input.tenantUuid,
       authenticationMethod: input.authenticationMethod ?? 'default',
       emails: input.emailAddress
-        ? [{ uuid: randomUUID(), address: input.emailAddress, main: true, confirmed: input.emailConfirmed ?? true }]
+        ? [{ uuid: randomUuid(), address: input.emailAddress, main: true, confirmed: input.emailConfirmed ?? true }]
         : [],
       acl: [...(input.acl ?? [])],
     };
