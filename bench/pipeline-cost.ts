@@ -5,7 +5,7 @@
  * response self-check on and off. Set against the per-answer CPU of the throughput phase, it shows how
  * much of a request is the mock's own work and how much the HTTP layer and the kernel (docs/scale.md).
  *
- *   node --import tsx bench/pipeline-cost.ts [--requests 50000]
+ *   node --import tsx bench/pipeline-cost.ts [--requests 20000]   (medians of 3 interleaved batches)
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import { DEFAULT_USERS, type SeedUser } from '../mock/state/seed.ts';
 import { benchUsers } from './fixtures.ts';
 import { basic } from './targets.ts';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '50000' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' } } });
 const requests = Number(values.requests);
 const spec = loadSpec();
 const alice = DEFAULT_USERS.find((u) => u.username === 'alice')!;
@@ -26,9 +26,10 @@ const users = benchUsers(2000);
 const seeds: SeedUser[] = users.map((u) => ({ ...alice, username: u.username, password: u.password, uuid: randomUUID(), email: null }));
 const body = Buffer.from(JSON.stringify({ expiration: 3600 }));
 
-async function measure(checkResponses: boolean): Promise<{ post: number; get: number }> {
+/** One mock pipeline (own state) with its two requests, and a timer for a batch of either. */
+async function pipeline(checkResponses: boolean) {
   const faults = new FaultRegistry();
-  const state = new MockState({ users: seeds, faults: faults.behaviour, maxUserSessions: requests * 2 });
+  const state = new MockState({ users: seeds, faults: faults.behaviour, maxUserSessions: requests * 8 });
   const app = createApp({ spec, state, faults, logger: createLogger('silent'), checkResponses, onCheckFailure: (f) => { throw new Error(`[pipeline-cost] ${f.errors.join('; ')}`); } });
   let next = 0;
   const login = (): IncomingRequest => ({
@@ -41,23 +42,33 @@ async function measure(checkResponses: boolean): Promise<{ post: number; get: nu
   const first = await app.handle(login());
   const token = (first.response.body as { data: { token: string } }).data.token;
   const read = (): IncomingRequest => ({ method: 'GET', target: `/0.1/token/${token}`, headers: { 'x-auth-token': token, host: '127.0.0.1' }, remoteAddress: '127.0.0.1' });
-  const timeOf = async (make: () => IncomingRequest): Promise<number> => {
-    const run = async (count: number) => {
-      for (let i = 0; i < count; i++) {
-        const { response } = await app.handle(make());
-        if (response.status !== 200) throw new Error(`[pipeline-cost] status ${response.status}`);
-        JSON.stringify(response.body);
-      }
-    };
-    await run(Math.min(5000, requests)); // warm-up: the JIT, the validators compiled on first use
+  /** µs per request over `count` requests of one kind. */
+  return async (kind: 'post' | 'get', count: number): Promise<number> => {
+    const make = kind === 'post' ? login : read;
     const started = performance.now();
-    await run(requests);
-    return ((performance.now() - started) * 1000) / requests;
+    for (let i = 0; i < count; i++) {
+      const { response } = await app.handle(make());
+      if (response.status !== 200) throw new Error(`[pipeline-cost] status ${response.status}`);
+      JSON.stringify(response.body);
+    }
+    return ((performance.now() - started) * 1000) / count;
   };
-  return { post: await timeOf(login), get: await timeOf(read) };
 }
 
-const on = await measure(true);
-const off = await measure(false);
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+const checked = await pipeline(true);
+const unchecked = await pipeline(false);
+// Both pipelines share the JIT's code: warm both up first, then interleave three batches of each, so
+// that neither variant gains from running second.
+for (const run of [checked, unchecked]) for (const kind of ['post', 'get'] as const) await run(kind, Math.min(5000, requests));
+const times = { post: [[], []] as number[][], get: [[], []] as number[][] };
+for (let round = 0; round < 3; round++) {
+  for (const kind of ['post', 'get'] as const) {
+    times[kind][0]!.push(await checked(kind, requests));
+    times[kind][1]!.push(await unchecked(kind, requests));
+  }
+}
+const on = { post: median(times.post[0]!), get: median(times.get[0]!) };
+const off = { post: median(times.post[1]!), get: median(times.get[1]!) };
 const us = (value: number) => Math.round(value * 10) / 10;
 console.log(JSON.stringify({ requests, postUs: us(on.post), getUs: us(on.get), postNoCheckUs: us(off.post), getNoCheckUs: us(off.get) }));

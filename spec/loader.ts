@@ -172,9 +172,12 @@ function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }, keywo
   return ajv;
 }
 
+/** A header's value, whatever the case of its name (`name` is lower-case). No allocation: the mock checks every answer. */
 const headerValue = (headers: ObservedResponse['headers'], name: string): string | undefined => {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value.join(', ') : value;
+  for (const key in headers) {
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const value = headers[key];
+    return Array.isArray(value) ? value.join(', ') : value;
   }
   return undefined;
 };
@@ -312,7 +315,9 @@ export function buildSpec(source: string, document: JsonObject = parseYaml(sourc
       return { ok: errors.length === 0, errors };
     }
     if (operation.method === 'head') return { ok: errors.length === 0, errors };
-    const contentType = (headerValue(response.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const fullType = headerValue(response.headers, 'content-type') ?? '';
+    const semicolon = fullType.indexOf(';');
+    const contentType = (semicolon < 0 ? fullType : fullType.slice(0, semicolon)).trim().toLowerCase();
     if (!declared.content.has(contentType)) {
       errors.push(`${where()}: content type "${contentType}" not declared (declared: ${[...declared.content.keys()].join(', ')})`);
       return { ok: false, errors };
