@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { DEFAULT_USERS, type SeedUser } from '../mock/state/seed.ts';
 import { basic, ADMIN } from './targets.ts';
 import { BENCH_CLIENT_ID, type BenchUser, type Fixtures } from './workloads.ts';
 
@@ -14,6 +15,12 @@ export function benchUsers(count: number): BenchUser[] {
     const n = String(i + 1).padStart(5, '0');
     return { username: `bench-${n}`, password: `bench-pw-${n}` };
   });
+}
+
+/** The same users as seeds for an in-process `MockState`: plain users like alice (the default user policy). */
+export function benchSeedUsers(users: BenchUser[]): SeedUser[] {
+  const alice = DEFAULT_USERS.find((u) => u.username === 'alice')!;
+  return users.map((u) => ({ ...alice, username: u.username, password: u.password, uuid: randomUUID(), email: null }));
 }
 
 /**

@@ -7,23 +7,20 @@
  *
  *   node --import tsx bench/pipeline-cost.ts [--requests 20000]   (medians of 3 interleaved batches)
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadSpec } from '../spec/loader.ts';
 import { createApp, type IncomingRequest } from '../mock/app.ts';
 import { FaultRegistry } from '../mock/faults.ts';
 import { createLogger } from '../mock/log.ts';
 import { MockState } from '../mock/state/index.ts';
-import { DEFAULT_USERS, type SeedUser } from '../mock/state/seed.ts';
-import { benchUsers } from './fixtures.ts';
+import { benchSeedUsers, benchUsers } from './fixtures.ts';
 import { basic } from './targets.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' } } });
 const requests = Number(values.requests);
 const spec = loadSpec();
-const alice = DEFAULT_USERS.find((u) => u.username === 'alice')!;
 const users = benchUsers(2000);
-const seeds: SeedUser[] = users.map((u) => ({ ...alice, username: u.username, password: u.password, uuid: randomUUID(), email: null }));
+const seeds = benchSeedUsers(users);
 const body = Buffer.from(JSON.stringify({ expiration: 3600 }));
 
 /** One mock pipeline (own state) with its two requests, and a timer for a batch of either. */

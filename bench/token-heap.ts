@@ -6,12 +6,10 @@
  *
  * Run as a child process: `node --expose-gc --import tsx bench/token-heap.ts [--tokens 100000]`.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { FaultRegistry } from '../mock/faults.ts';
 import { MockState } from '../mock/state/index.ts';
-import { DEFAULT_USERS, type SeedUser } from '../mock/state/seed.ts';
-import { benchUsers } from './fixtures.ts';
+import { benchSeedUsers, benchUsers } from './fixtures.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -21,9 +19,7 @@ if (!gc) {
 const { values } = parseArgs({ options: { tokens: { type: 'string', default: '100000' } } });
 const count = Number(values.tokens);
 
-// Plain users like alice (purpose user, the default user policy), each with its own login.
-const alice = DEFAULT_USERS.find((u) => u.username === 'alice')!;
-const seeds: SeedUser[] = benchUsers(2000).map((u) => ({ ...alice, username: u.username, password: u.password, uuid: randomUUID(), email: null }));
+const seeds = benchSeedUsers(benchUsers(2000));
 const state = new MockState({ users: seeds, faults: new FaultRegistry().behaviour, maxUserSessions: count });
 const users = seeds.map((seed) => state.authenticate(seed.username, seed.password)!);
 // The same request fields for every login, as a client that keeps its address and user agent would send.
