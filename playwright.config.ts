@@ -1,8 +1,8 @@
 /**
  * The conformance suite's Playwright configuration. The target comes from the environment
  * (suites/target.ts documents every variable and its default): WAZO_AUTH_URL, WAZO_USERNAME,
- * WAZO_PASSWORD, WAZO_ADMIN_USERNAME, WAZO_ADMIN_PASSWORD, WAZO_INSECURE. Without WAZO_AUTH_URL the
- * suite starts the mock (mock/main.ts) on a free port and targets it.
+ * WAZO_PASSWORD, WAZO_ADMIN_USERNAME, WAZO_ADMIN_PASSWORD, WAZO_INSECURE, WAZO_VERSION. Without
+ * WAZO_AUTH_URL the suite starts the mock (mock/main.ts) on a free port and targets it.
  *
  *   npx playwright test                                   # against the embedded mock
  *   WAZO_AUTH_URL=https://wazo.example.com/api/auth/0.1 \
@@ -12,6 +12,12 @@ import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { target } from './suites/target.ts';
 
 const t = target();
+
+/**
+ * The release the embedded mock plays: WAZO_KIT_MOCK_WAZO_VERSION (to let the suite infer it), else
+ * the release the suite is told (WAZO_VERSION), else the mock's default, the newest release.
+ */
+const mockRelease = process.env.WAZO_KIT_MOCK_WAZO_VERSION || t.wazoVersion;
 
 /** Where reports land (the CLI's --reports maps onto WAZO_KIT_REPORTS_DIR). */
 const reportsDir = process.env.WAZO_KIT_REPORTS_DIR ?? 'reports';
@@ -55,7 +61,7 @@ export default defineConfig({
         // `--tls auto`: the suite speaks plain HTTP to /0.1; the @wazo/sdk profile (suites/sdk.spec.ts)
         // needs HTTPS under /api/auth/0.1 on the same port.
         // Started as users start it (`wazo-auth-kit mock`, from its cached JavaScript bundle).
-        command: `node bin/wazo-auth-kit.js mock --host 127.0.0.1 --port ${t.mockPort} --tls auto --log-level error`,
+        command: `node bin/wazo-auth-kit.js mock --host 127.0.0.1 --port ${t.mockPort} --tls auto --log-level error${mockRelease ? ` --wazo-version ${mockRelease}` : ''}`,
         url: `http://127.0.0.1:${t.mockPort}/0.1/api/api.yml`,
         reuseExistingServer: false,
         timeout: 30_000,

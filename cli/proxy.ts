@@ -22,12 +22,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Agent, request } from 'undici';
 import { loadSpec } from '../spec/loader.ts';
 import { freePort, startChild, stopChild, tail, waitUntilServing } from './child-processes.ts';
-import { REPO_ROOT } from './playwright-run.ts';
 
 /** One finding of Prism's validator. */
 export interface Violation {
@@ -70,6 +71,8 @@ export interface PrismProxyOptions {
   onExchange?: (exchange: ProxiedExchange) => void;
   /** Prism's start-up limit. Default 60 s (it parses and resolves the description first). */
   startTimeoutMs?: number;
+  /** The wazo-auth releases the answers are judged against (spec/releases.yaml). Default every supported release. */
+  releases?: readonly string[];
 }
 
 /** A running proxy. */
@@ -163,10 +166,13 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 /** Starts Prism on a free internal port and the front on `options.port`; resolves once both serve. */
 export async function startPrismProxy(options: PrismProxyOptions): Promise<PrismProxy> {
-  const spec = loadSpec();
+  const spec = loadSpec(options.releases);
   const prismPort = await freePort();
   const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
-  const args = [prismBin, 'proxy', join(REPO_ROOT, 'spec/wazo-auth.yaml'), options.target, '--host', '127.0.0.1', '--port', String(prismPort), '--cors=false', `--errors=${options.errors === true}`, '-v', 'error'];
+  // Prism gets the description as it holds for those releases (a header some releases lack is optional).
+  const described = join(mkdtempSync(join(tmpdir(), 'wazo-auth-kit-prism-')), 'wazo-auth.json');
+  writeFileSync(described, JSON.stringify(spec.document), { mode: 0o600 });
+  const args = [prismBin, 'proxy', described, options.target, '--host', '127.0.0.1', '--port', String(prismPort), '--cors=false', `--errors=${options.errors === true}`, '-v', 'error'];
   const env = { ...process.env, ...(options.insecure ? { NODE_TLS_REJECT_UNAUTHORIZED: '0' } : {}) };
   const prism = startChild(process.execPath, args, { env, stdio: 'pipe' });
   const prismOutput = tail(prism);
@@ -266,6 +272,7 @@ export async function startPrismProxy(options: PrismProxyOptions): Promise<Prism
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dispatcher.close().catch(() => undefined);
         await stopChild(prism);
+        rmSync(dirname(described), { recursive: true, force: true });
       })();
       return closing;
     },

@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadReleases } from '../spec/releases.ts';
 import { UsageError } from './errors.ts';
 
 /** `wazo-auth-kit test --help`. */
@@ -27,6 +28,10 @@ starts the embedded mock and logs in as its users alice and admin):
                              session tests (without it they are skipped)             [WAZO_ADMIN_USERNAME]
   --admin-password-env VAR   name of the variable holding the administrator's password [WAZO_ADMIN_PASSWORD]
   --insecure                 accept a self-signed TLS certificate                         [WAZO_INSECURE=1]
+  --wazo-version X           the wazo-auth release the host runs (24.01 … 26.05, master): judge it by
+                             that release's rules. Without it the kit infers the releases the host's
+                             answers fit and reports them; on the embedded mock, the release it plays
+                                                                                           [WAZO_VERSION]
 
 Run:
   --grep PATTERN             only the tests whose title or requirement tag matches (e.g. TOKEN-EXPIRATION,
@@ -55,6 +60,8 @@ export interface TestOptions {
   user?: { username: string; password: string };
   admin?: { username: string; password: string };
   insecure: boolean;
+  /** The release given with --wazo-version (or WAZO_VERSION), resolved; undefined = inferred. */
+  wazoVersion?: string;
   strict: boolean;
   grep?: string;
   /** Absolute path. */
@@ -122,6 +129,7 @@ export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = proc
         'admin-username': { type: 'string' },
         'admin-password-env': { type: 'string' },
         insecure: { type: 'boolean' },
+        'wazo-version': { type: 'string' },
         grep: { type: 'string' },
         strict: { type: 'boolean' },
         'expect-failures': { type: 'string' },
@@ -185,6 +193,15 @@ export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = proc
 
   const insecure = values.insecure === true || truthy(env.WAZO_INSECURE);
   if (values.insecure) childEnv.WAZO_INSECURE = '1';
+  let wazoVersion: string | undefined;
+  const versionText = values['wazo-version'] ?? (env.WAZO_VERSION?.trim() || undefined);
+  if (versionText !== undefined) {
+    const releases = loadReleases();
+    wazoVersion = releases.resolve(versionText);
+    const from = values['wazo-version'] !== undefined ? '--wazo-version' : 'WAZO_VERSION';
+    if (!wazoVersion) throw new UsageError(`${from} ${versionText} is not a supported wazo-auth release: give one of ${releases.label(releases.releases)}, or leave it out to infer it`);
+    childEnv.WAZO_VERSION = wazoVersion;
+  }
   const strict = values.strict === true || truthy(env.WAZO_KIT_STRICT);
   childEnv.WAZO_KIT_STRICT = strict ? '1' : undefined;
 
@@ -206,6 +223,7 @@ export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     ...(url && username && userPw !== undefined ? { user: { username, password: userPw } } : {}),
     ...(url && adminName && adminPw !== undefined ? { admin: { username: adminName, password: adminPw } } : {}),
     insecure,
+    ...(wazoVersion ? { wazoVersion } : {}),
     strict,
     ...(values.grep !== undefined ? { grep: values.grep } : {}),
     ...(expectFailures ? { expectFailures } : {}),

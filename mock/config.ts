@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { loadSpec } from '../spec/loader.ts';
+import { loadReleases } from '../spec/releases.ts';
 import { BEHAVIOUR_FAULTS, FAULT_NAMES, isBehaviourFault, unknownFaultMessage, type BehaviourFault } from './faults.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USERS, type SeedUser } from './state/seed.ts';
@@ -42,6 +43,8 @@ export interface MockConfig {
   faults: BehaviourFault[];
   /** `--list-faults`: print the fault table and exit. */
   listFaults: boolean;
+  /** The wazo-auth release the mock plays (`--wazo-version`; WAZO_VERSION). Default the newest release. */
+  wazoVersion: string;
 }
 
 /** The `--help` text: each option with its environment variable and default. */
@@ -67,6 +70,8 @@ Options (each falls back to an environment variable, then to its default):
                           POST /token answers 429
   --check-responses on|off  check every answer against   WAZO_MOCK_CHECK_RESPONSES
                           spec/wazo-auth.yaml            default on (off when NODE_ENV=production)
+  --wazo-version X        the wazo-auth release to play, WAZO_VERSION            default ${loadReleases().newest}, the newest
+                          ${loadReleases().label(loadReleases().releases).padEnd(14)} answers as it does                      release
   --fault NAME            break one rule on purpose      WAZO_MOCK_FAULTS        default none
                           (repeatable; the variable      (comma-separated)
                           takes a comma-separated list)
@@ -212,6 +217,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
         'check-responses': { type: 'string' },
         fault: { type: 'string', multiple: true },
         'list-faults': { type: 'boolean' },
+        'wazo-version': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -251,5 +257,25 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
   const faults = [...new Set(faultNames)] as BehaviourFault[];
   const usersFile = takeFirst(opt('users'), env.WAZO_MOCK_USERS);
   const users = usersFile ? readUsersFile(usersFile) : DEFAULT_USERS.map((u) => ({ ...u, acl: [...u.acl] }));
-  return { help: values.help === true, host, port, tls, certificate, usersFile, users, logLevel, maxUserSessions, checkResponses, faults, listFaults: values['list-faults'] === true };
+  const versionText = takeFirst(opt('wazo-version'), env.WAZO_VERSION?.trim());
+  const releases = loadReleases();
+  const wazoVersion = versionText === undefined ? releases.newest : releases.resolve(versionText);
+  if (!wazoVersion) {
+    throw new ConfigError(`${opt('wazo-version') !== undefined ? '--wazo-version' : 'WAZO_VERSION'}: "${versionText}" is not a supported wazo-auth release; give one of ${releases.label(releases.releases)}.`);
+  }
+  return {
+    help: values.help === true,
+    host,
+    port,
+    tls,
+    certificate,
+    usersFile,
+    users,
+    logLevel,
+    maxUserSessions,
+    checkResponses,
+    faults,
+    listFaults: values['list-faults'] === true,
+    wazoVersion,
+  };
 }

@@ -65,6 +65,7 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
   const live = state.accessTokens.list(now);
   return {
     now: microTimestamp(now),
+    wazo_version: state.release.name,
     clock_offset_seconds: state.clock.offsetSeconds,
     max_user_sessions: state.maxUserSessions,
     /** Counts; `stored` includes expired tokens the sweeper has not dropped yet. */

@@ -4,6 +4,7 @@
  * on SIGINT/SIGTERM. Resolves when the server has stopped.
  */
 import { pathToFileURL } from 'node:url';
+import { loadReleases } from '../spec/releases.ts';
 import { ConfigError, faultList, HELP, resolveConfig, type MockConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startMockServer, type MockServer } from './server.ts';
@@ -15,7 +16,7 @@ const LARGE_USERS_FILE = 500;
 function banner(config: MockConfig, server: MockServer, tlsSource: string | undefined): string {
   const http = config.tls === 'on' ? undefined : server.url.replace(/\/0\.1$/, '');
   const https = server.httpsUrl?.replace(/\/api\/auth\/0\.1$/, '');
-  const lines = ['[mock] wazo-auth mock listening'];
+  const lines = [`[mock] wazo-auth mock listening, playing wazo-auth ${config.wazoVersion}${config.wazoVersion === loadReleases().newest ? ' (the newest release; --wazo-version to play another)' : ''}`];
   if (http) lines.push(`  ${http}/0.1`, `  ${http}/api/auth/0.1`);
   if (https) {
     lines.push(`  ${https}/0.1`, `  ${https}/api/auth/0.1   (@wazo/sdk: server "${https.replace('https://', '')}")`);
@@ -64,6 +65,7 @@ export async function main(argv: string[]): Promise<void> {
       maxUserSessions: config.maxUserSessions,
       checkResponses: config.checkResponses,
       behaviourFaults: config.faults,
+      wazoVersion: config.wazoVersion,
       logger,
     });
   } catch (error) {

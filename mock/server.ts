@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { loadSpec } from '../spec/loader.ts';
+import { playRelease } from './release.ts';
 import { createApp, type CheckFailure, type IncomingRequest } from './app.ts';
 import { errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
 import { FaultRegistry, type BehaviourFault } from './faults.ts';
@@ -49,6 +50,8 @@ export interface MockServerOptions {
   bodyLimitBytes?: number;
   /** How often expired tokens and their sessions are swept. Default 10 s. */
   sweepIntervalMs?: number;
+  /** The wazo-auth release to play (spec/releases.yaml). Default the newest release. */
+  wazoVersion?: string;
   /** Named behaviour faults on from the start (`--fault`); `POST /_mock/reset` comes back to them. Default none. */
   behaviourFaults?: Iterable<BehaviourFault>;
   /** Slow-client limits, in milliseconds; defaults: headers 10 s, whole request 30 s, first byte 10 s. */
@@ -140,9 +143,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     maxHeaderSize: MAX_HEADER_BYTES,
   };
   const firstByteTimeout = options.timeouts?.firstByteMs ?? 10_000;
-  const spec = loadSpec();
+  const release = playRelease(options.wazoVersion);
+  // The description as it holds for that release: the self-check expects exactly its headers and fields.
+  const spec = loadSpec([release.name]);
   const faults = new FaultRegistry(options.behaviourFaults);
-  const state = new MockState({ users: options.users, maxUserSessions: options.maxUserSessions, faults: faults.behaviour });
+  const state = new MockState({ users: options.users, maxUserSessions: options.maxUserSessions, faults: faults.behaviour, release });
   const app = createApp({
     spec,
     state,

@@ -46,7 +46,7 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 </style></head>
 <body>
 <header><h1>wazo-auth mock</h1>
-<dl><div><dt>mock clock (UTC)</dt><dd id="now">…</dd></div><div><dt>clock offset</dt><dd id="offset">…</dd></div><div><dt>live tokens</dt><dd id="live">…</dd></div><div><dt>max sessions per user</dt><dd id="max">…</dd></div><div><dt>faults on</dt><dd id="faults-on">…</dd></div></dl></header>
+<dl><div><dt>plays wazo-auth</dt><dd id="release">…</dd></div><div><dt>mock clock (UTC)</dt><dd id="now">…</dd></div><div><dt>clock offset</dt><dd id="offset">…</dd></div><div><dt>live tokens</dt><dd id="live">…</dd></div><div><dt>max sessions per user</dt><dd id="max">…</dd></div><div><dt>faults on</dt><dd id="faults-on">…</dd></div></dl></header>
 <main>
 <div class="controls">
 <form id="clock-form"><label for="advance">Advance the clock by</label><input id="advance" name="advance" type="number" min="0" step="1" value="3600"><span>s</span><button type="submit" data-action="advance">Advance</button></form>
@@ -158,6 +158,7 @@ function render() {
   const users = new Map(state.users.map((u) => [u.uuid, u.username]));
   const who = (uuid) => users.get(uuid) || uuid;
   const elapsed = (Date.now() - fetchedAt) / 1000;
+  $('release').textContent = state.wazo_version;
   $('now').textContent = state.now;
   $('offset').textContent = duration(state.clock_offset_seconds);
   $('live').textContent = String(state.tokens.length);

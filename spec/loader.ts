@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { loadReleases } from './releases.ts';
 
 // ajv-formats ships CommonJS; under ESM its function sits on `default` (once or twice, depending on
 // whether tsx or Node resolved the interop).
@@ -183,6 +184,32 @@ const headerValue = (headers: ObservedResponse['headers'], name: string): string
 };
 
 const isEmptyBody = (body: unknown): boolean => body === undefined || body === null || body === '';
+
+/**
+ * The description as it holds for a set of releases. A part marked `x-wazo-behaviour: NAME` (a header,
+ * a property) exists only in the releases where that behaviour of spec/releases.yaml holds: it stays
+ * required when it holds in every release judged, and becomes optional otherwise (a host of one of those
+ * releases may or may not send it; the suite's release checks judge which). The input is not changed.
+ */
+export function forReleases(document: JsonObject, releases: readonly string[], holds: (behaviour: string, release: string) => boolean): JsonObject {
+  const everywhere = (node: unknown): boolean => {
+    const behaviour = node && typeof node === 'object' ? (node as JsonObject)['x-wazo-behaviour'] : undefined;
+    return typeof behaviour !== 'string' || releases.every((r) => holds(behaviour, r));
+  };
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(node)) out[key] = walk(value);
+    if (out.required === true && !everywhere(out)) out.required = false;
+    if (Array.isArray(out.required) && out.properties && typeof out.properties === 'object') {
+      const properties = out.properties as JsonObject;
+      out.required = (out.required as string[]).filter((name) => everywhere(properties[name]));
+    }
+    return out;
+  };
+  return walk(document) as JsonObject;
+}
 
 /** Builds the API model from YAML text. Prefer {@link loadSpec}, which caches. */
 export function buildSpec(source: string, document: JsonObject = parseYaml(source)): ApiSpec {
@@ -409,15 +436,23 @@ export function formatErrors(errors: ErrorObject[] | null | undefined): string {
   return errors.map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}`).join('; ');
 }
 
-let cached: ApiSpec | undefined;
+const cached = new Map<string, ApiSpec>();
 
-/** Loads spec/wazo-auth.yaml once per process. */
-export function loadSpec(): ApiSpec {
-  if (!cached) {
+/**
+ * Loads spec/wazo-auth.yaml once per process and set of releases: `releases` are the wazo-auth releases
+ * the answers are judged against (see {@link forReleases}); default: every supported release.
+ */
+export function loadSpec(releases?: readonly string[]): ApiSpec {
+  const table = loadReleases();
+  const judged = releases && releases.length > 0 ? releases : table.releases;
+  const key = judged.join(',');
+  let spec = cached.get(key);
+  if (!spec) {
     const source = readFileSync(SPEC_PATH, 'utf8');
-    cached = buildSpec(source, parseCached(source));
+    spec = buildSpec(source, forReleases(parseCached(source), judged, table.holds));
+    cached.set(key, spec);
   }
-  return cached;
+  return spec;
 }
 
 /** Parses YAML; the `yaml` package is loaded on first use only (~60 ms), as the JSON cache usually spares it. */
@@ -429,9 +464,10 @@ function parseYaml(source: string): JsonObject {
 /**
  * The parsed document, from a JSON copy cached under the temporary directory and keyed by the YAML's
  * hash: parsing the YAML takes ~250 ms per process (mock start-up, each test file), JSON.parse ~2 ms.
- * Only a cache file owned by the current user is trusted; any failure falls back to parsing.
+ * Only a cache file owned by the current user is trusted; any failure falls back to parsing. Also used
+ * for spec/releases.yaml.
  */
-function parseCached(source: string): JsonObject {
+export function parseCached(source: string): JsonObject {
   const key = createHash('sha256').update(source).digest('hex').slice(0, 24);
   const file = join(tmpdir(), `wazo-auth-kit-spec-${key}.json`);
   try {

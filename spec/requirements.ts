@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { SpecError } from './loader.ts';
+import { loadReleases } from './releases.ts';
 
 /** `must` fails the gate; `should` is reported as a warning. */
 export type Severity = 'must' | 'should';
@@ -16,6 +17,8 @@ export interface Requirement {
   severity: Severity;
   title: string;
   source: string;
+  /** The release-dependent behaviour (spec/releases.yaml) the rule follows, if any. */
+  behaviour?: string;
 }
 
 export interface Catalogue {
@@ -36,6 +39,7 @@ export function buildCatalogue(source: string): Catalogue {
   const areas = new Map(Object.entries(doc.areas ?? {}));
   const requirements: Requirement[] = [];
   const seen = new Set<string>();
+  const releases = loadReleases();
   for (const [i, r] of (doc.requirements ?? []).entries()) {
     const where = `requirements.yaml entry ${i + 1} (${r.id ?? 'no id'})`;
     if (typeof r.id !== 'string' || !ID.test(r.id)) throw new SpecError(`${where}: id must look like AREA-RULE-NAME`);
@@ -43,8 +47,9 @@ export function buildCatalogue(source: string): Catalogue {
     if (!r.area || !areas.has(r.area)) throw new SpecError(`${where}: unknown area ${r.area}`);
     if (r.severity !== 'must' && r.severity !== 'should') throw new SpecError(`${where}: severity must be must or should`);
     if (!r.title || !r.source) throw new SpecError(`${where}: title and source are required`);
+    if (r.behaviour !== undefined && !releases.behaviours.has(r.behaviour)) throw new SpecError(`${where}: behaviour ${r.behaviour} is not in spec/releases.yaml`);
     seen.add(r.id);
-    requirements.push({ id: r.id, area: r.area, severity: r.severity, title: r.title, source: r.source });
+    requirements.push({ id: r.id, area: r.area, severity: r.severity, title: r.title, source: r.source, ...(r.behaviour ? { behaviour: r.behaviour } : {}) });
   }
   const byId = new Map(requirements.map((r) => [r.id, r]));
   return {

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, type TestInfo } from '@playwright/test';
 import { loadSpec } from '../spec/loader.ts';
+import { judgedReleases } from './releases.ts';
 import { ANNOTATION, declaredSeverity } from './covers.ts';
 import type { CleanupRegistry } from './cleanup.ts';
 import { send, TransportError } from './http.ts';
@@ -170,7 +171,7 @@ export class ApiClient {
     const query = options.query && Object.keys(options.query).length > 0 ? `?${new URLSearchParams(options.query).toString()}` : '';
     const url = `${this.target.baseURL}${path}${query}`;
     const line = redactor.text(`${method.toUpperCase()} ${this.basePath}${path}${query}`);
-    const match = loadSpec().match(path);
+    const match = loadSpec(judgedReleases()).match(path);
     const operation = match?.operations.get(method.toLowerCase() as never);
 
     const evidence: Evidence = {
@@ -205,7 +206,7 @@ export class ApiClient {
 
     const exchange = new Exchange(line, response.status, response.headers, response.body, response.text, operation?.operationId);
     if (operation) {
-      const check = loadSpec().checkResponse(operation.operationId, { status: response.status, headers: response.headers, body: response.body });
+      const check = loadSpec(judgedReleases()).checkResponse(operation.operationId, { status: response.status, headers: response.headers, body: response.body });
       if (!check.ok) {
         evidence.schemaError = redactor.text(check.errors.join('; '));
         // In a test of `should` requirements the answer under test may knowingly be off-spec (the real

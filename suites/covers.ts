@@ -20,6 +20,8 @@ export const ANNOTATION = {
   specViolation: 'spec-violation',
   /** Something the test created that its teardown could not remove. */
   cleanup: 'cleanup',
+  /** A release-dependent behaviour the host showed or lacked: JSON {behaviour, present, detail} (suites/releases.ts). */
+  release: 'release-behaviour',
 } as const;
 
 /** The `details` argument of `test(title, details, body)` for the given requirement IDs. */

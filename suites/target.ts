@@ -11,6 +11,8 @@
  * |                       | string = none                                      |                                  |
  * | WAZO_ADMIN_PASSWORD   | its password                                       | `admin-secret` on the mock       |
  * | WAZO_INSECURE         | `1`: accept a self-signed certificate              | off                              |
+ * | WAZO_VERSION          | the wazo-auth release the host runs (`26.05`,      | unset: inferred from the answers |
+ * |                       | `master`): judge it by that release's rules        |                                  |
  *
  * When WAZO_AUTH_URL is unset, playwright.config.ts starts the mock on a free port picked here in the
  * main process and pinned in `WAZO_KIT_MOCK_PORT`, so that every worker (which re-reads this module)
@@ -18,6 +20,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadReleases } from '../spec/releases.ts';
 
 /** A username and its password. */
 export interface Credentials {
@@ -37,6 +40,8 @@ export interface Target {
   admin?: Credentials;
   hasAdmin: boolean;
   insecure: boolean;
+  /** The release the host is said to run (WAZO_VERSION), or null: the suite infers it (spec/releases.yaml). */
+  wazoVersion: string | null;
   /** Short id of this run; every client_id and username the suite creates starts with `prefix`. */
   runId: string;
   /** `wak-<runId>`: the per-run prefix of client_ids and throwaway usernames. */
@@ -120,6 +125,15 @@ export function resolveTarget(): Target {
     problems.push(`${KIT} WAZO_ADMIN_USERNAME must differ from WAZO_USERNAME (the suite checks that a plain user is refused what an administrator may do)`);
   }
 
+  let wazoVersion: string | null = null;
+  const versionText = (env('WAZO_VERSION') ?? '').trim();
+  if (versionText) {
+    const releases = loadReleases();
+    const resolved = releases.resolve(versionText);
+    if (resolved) wazoVersion = resolved;
+    else problems.push(`${KIT} WAZO_VERSION ${versionText} is not a supported wazo-auth release: give one of ${releases.label(releases.releases)} (or leave it unset to infer it)`);
+  }
+
   return {
     baseURL,
     embeddedMock,
@@ -128,6 +142,7 @@ export function resolveTarget(): Target {
     admin,
     hasAdmin: admin !== undefined,
     insecure,
+    wazoVersion,
     runId,
     prefix: `wak-${runId}`,
     problems,

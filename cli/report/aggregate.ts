@@ -2,9 +2,10 @@
  * Turns the tests of one run into one result per requirement of the catalogue, and the gate's verdict.
  * Pure: the reporter feeds it Playwright's results, the unit tests feed it synthetic ones.
  */
+import { loadReleases, type ReleaseTable } from '../../spec/releases.ts';
 import type { Catalogue, Requirement } from '../../spec/requirements.ts';
 import type { ExpectedFailures } from '../expected-failures.ts';
-import type { ConformanceResult, Finding, Gate, RequirementResult, Summary, TestRecord } from './model.ts';
+import type { ConformanceResult, Finding, Gate, ReleaseResult, RequirementResult, Summary, TestRecord } from './model.ts';
 import { sdkCompatibility } from './sdk-compat.ts';
 
 /** Everything {@link aggregate} needs besides the catalogue and the tests. */
@@ -24,6 +25,8 @@ export interface RunContext {
   runErrors: string[];
   /** The installed @wazo/sdk's version, for the compatibility line; default null (unknown). */
   sdkVersion?: string | null;
+  /** The wazo-auth release given with --wazo-version (WAZO_VERSION); default null: inferred. */
+  wazoVersion?: string | null;
 }
 
 const NOT_RUN = new Set(['skipped', 'interrupted']);
@@ -105,6 +108,75 @@ export function judgeRequirements(catalogue: Catalogue, tests: TestRecord[], exp
   });
 }
 
+/**
+ * Which release the host behaves like, from every release-dependent observation of the run
+ * (spec/releases.yaml, suites/releases.ts).
+ */
+export function judgeRelease(tests: TestRecord[], given: string | null, table: ReleaseTable = loadReleases()): ReleaseResult {
+  const ran = tests.filter((t) => !NOT_RUN.has(t.status));
+  const observations = ran.flatMap((t) => (t.observations ?? []).map((o) => ({ ...o, test: t.title })));
+  const verdict = table.infer(observations, given);
+  const entry = (o: (typeof observations)[number]) => ({
+    behaviour: o.behaviour,
+    present: o.present,
+    holdsIn: table.rangeLabel(o.behaviour, o.present),
+    test: o.test,
+    ...(o.detail ? { detail: o.detail } : {}),
+  });
+  const contradictions = verdict.contradictions.map((o) => ({ behaviour: o.behaviour, present: o.present, holdsIn: o.holdsIn, test: o.test ?? '' }));
+  let status: ReleaseResult['status'];
+  let summary: string;
+  if (given) {
+    status = verdict.candidates.length > 0 ? 'consistent' : 'differs';
+    summary =
+      status === 'consistent'
+        ? `judged as wazo-auth ${given} (given)${observations.length ? '; its release-dependent answers agree' : ''}`
+        : `judged as wazo-auth ${given} (given), but ${new Set(contradictions.map((c) => c.behaviour)).size} release-dependent behaviour(s) differ: ${describeSpan(table, observations)}`;
+  } else if (observations.length === 0) {
+    status = 'not-observed';
+    summary = `release not inferred: no release-dependent behaviour was met; judged against any supported release (${table.label(table.releases)})`;
+  } else if (verdict.candidates.length > 0) {
+    status = 'consistent';
+    summary = `behaves like wazo-auth ${verdict.label}`;
+  } else {
+    status = 'contradictory';
+    summary = `behaves like no supported wazo-auth release: ${contradictions.map((c) => `${c.behaviour} ${c.present ? 'present' : 'absent'} (${c.holdsIn})`).join(' vs ')}`;
+  }
+  return { given, status, candidates: verdict.candidates, summary, observations: observations.map(entry), contradictions };
+}
+
+/** Where the host's answers put it, behaviour by behaviour: `sessions-revoked-header absent (24.01 – 26.05)`. */
+function describeSpan(table: ReleaseTable, observations: { behaviour: string; present: boolean }[]): string {
+  const seen = new Map<string, boolean>();
+  for (const o of observations) seen.set(o.behaviour, o.present);
+  return [...seen].map(([b, present]) => `${b} ${present ? 'present' : 'absent'} (like ${table.rangeLabel(b, present)})`).join('; ');
+}
+
+/**
+ * Adds the release to each release-dependent requirement, and fails those whose behaviour contradicts
+ * the given release or the host's other answers (a test only fails by itself when a release was given).
+ */
+export function applyRelease(results: RequirementResult[], catalogue: Catalogue, release: ReleaseResult, table: ReleaseTable = loadReleases()): RequirementResult[] {
+  const judgedWith = release.given ?? (release.candidates.length > 0 ? table.label(release.candidates) : release.status === 'not-observed' ? table.label(table.releases) : 'no supported release');
+  return results.map((r) => {
+    const behaviour = catalogue.get(r.id).behaviour;
+    if (!behaviour) return r;
+    const out: RequirementResult = { ...r, releases: { behaviour, holdsIn: table.rangeLabel(behaviour), judgedWith } };
+    const against = release.contradictions.filter((c) => c.behaviour === behaviour);
+    if (against.length === 0 || r.status === 'failed' || r.status === 'expected-failure') return out;
+    const others = release.contradictions.filter((c) => c.behaviour !== behaviour);
+    const findings: Finding[] = against.map((c) => ({
+      kind: 'failure',
+      test: c.test,
+      message: release.given
+        ? `${r.id}: the host ${c.present ? 'shows' : 'lacks'} ${behaviour}, like wazo-auth ${c.holdsIn}; wazo-auth ${release.given} (given) ${c.present ? 'lacks' : 'shows'} it`
+        : `${r.id}: the host ${c.present ? 'shows' : 'lacks'} ${behaviour}, like wazo-auth ${c.holdsIn}, but its other answers say ${others.map((o) => `${o.holdsIn} (${o.behaviour})`).join(', ') || 'otherwise'}: no supported release answers both ways`,
+      evidence: [],
+    }));
+    return { ...out, status: r.severity === 'must' ? 'failed' : 'warning', reason: undefined, findings: [...findings, ...r.findings] } as RequirementResult;
+  });
+}
+
 /** Counts by status. */
 export function summarise(results: RequirementResult[], tests: TestRecord[]): Summary {
   const count = (s: RequirementResult['status']) => results.filter((r) => r.status === s).length;
@@ -177,7 +249,8 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
   if (unknownRequirements.length > 0) {
     runErrors.push(`tests carry requirement IDs missing from spec/requirements.yaml: ${unknownRequirements.join(', ')}`);
   }
-  const requirements = judgeRequirements(catalogue, tests, ctx.expected, ctx.grep);
+  const release = judgeRelease(tests, ctx.wazoVersion ?? null);
+  const requirements = applyRelease(judgeRequirements(catalogue, tests, ctx.expected, ctx.grep), catalogue, release);
   const sdk = sdkCompatibility(requirements, ctx.sdkVersion ?? null);
   return {
     format: 'wazo-auth-kit/conformance-result@1',
@@ -194,5 +267,6 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
     requirements,
     unknownRequirements,
     ...(sdk ? { sdk } : {}),
+    release,
   };
 }

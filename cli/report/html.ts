@@ -78,6 +78,9 @@ function findingBlock(f: Finding): string {
   return `<div class="finding ${f.kind}" data-kind="${f.kind}"><div><b>${f.kind === 'failure' ? 'Failure' : 'Warning'}</b> in <i>${esc(f.test)}</i></div><div class="msg">${esc(f.message)}</div>${shown.map(evidenceBlock).join('')}${f.evidence.length > shown.length ? `<div class="meta">${f.evidence.length - shown.length} earlier exchange(s) in the Playwright report</div>` : ''}</div>`;
 }
 
+/** Marks of the release line. */
+const RELEASE_MARK: Record<ConformanceResult['release']['status'], string> = { consistent: '✔', differs: '✘', contradictory: '✘', 'not-observed': '–' };
+
 const colour: Record<RequirementStatus, string> = {
   passed: 'var(--pass)',
   failed: 'var(--fail)',
@@ -96,7 +99,7 @@ function requirementBlock(r: RequirementResult): string {
   const tests = r.tests.length
     ? `<ul class="tests">${r.tests.map((t) => `<li>${esc(t.status)} · ${esc(t.title)} <span class="meta">(${esc(t.file)}:${t.line}, ${t.durationMs} ms)</span></li>`).join('')}</ul>`
     : '<div class="meta">No test carries this requirement.</div>';
-  return `<details class="req" id="req-${esc(r.id)}" data-requirement="${esc(r.id)}" data-status="${r.status}" style="--c:${colour[r.status]}"${open}><summary><code>${esc(r.id)}</code> <span class="badge s-${r.status}">${LABEL[r.status]}</span> <span class="badge" style="background:#57606a">${r.severity}</span> ${esc(r.title)}</summary><div class="meta">Area ${esc(r.area)} · source: ${esc(r.source)}${why}</div>${xf}${r.findings.map(findingBlock).join('')}${tests}</details>`;
+  return `<details class="req" id="req-${esc(r.id)}" data-requirement="${esc(r.id)}" data-status="${r.status}" style="--c:${colour[r.status]}"${open}><summary><code>${esc(r.id)}</code> <span class="badge s-${r.status}">${LABEL[r.status]}</span> <span class="badge" style="background:#57606a">${r.severity}</span> ${esc(r.title)}</summary><div class="meta">Area ${esc(r.area)} · source: ${esc(r.source)}${why}</div>${r.releases ? `<div class="meta release" data-holds-in="${esc(r.releases.holdsIn)}">Release-dependent (${esc(r.releases.behaviour)}): holds in wazo-auth ${esc(r.releases.holdsIn)}; judged with ${esc(r.releases.judgedWith)}</div>` : ''}${xf}${r.findings.map(findingBlock).join('')}${tests}</details>`;
 }
 
 /** Renders conformance.html; `areaTitles` (area id → description) labels the matrix rows. */
@@ -111,7 +114,7 @@ export function renderHtml(result: ConformanceResult, areaTitles: ReadonlyMap<st
           const classes = ['cell', `s-${r.status}`, `sev-${r.severity}`, r.expectedFailure?.nowPasses ? 'now-passes' : '', r.status === 'skipped' && r.tests.length === 0 ? 'no-test' : '']
             .filter(Boolean)
             .join(' ');
-          const tip = `${r.id} (${r.severity}): ${LABEL[r.status]}${r.reason ? ` — ${r.reason}` : ''}\n${r.title}`;
+          const tip = `${r.id} (${r.severity}): ${LABEL[r.status]}${r.reason ? ` — ${r.reason}` : ''}\n${r.title}${r.releases ? `\nholds in ${r.releases.holdsIn}; judged with ${r.releases.judgedWith}` : ''}`;
           return `<li><a class="${classes}" href="#req-${esc(r.id)}" title="${esc(tip)}" data-requirement="${esc(r.id)}" data-status="${r.status}">${esc(r.id)}</a></li>`;
         })
         .join('');
@@ -141,6 +144,7 @@ export function renderHtml(result: ConformanceResult, areaTitles: ReadonlyMap<st
 <header class="${result.gate.verdict}" id="verdict" data-verdict="${result.gate.verdict}">
 <h1>wazo-auth conformance: ${esc(result.gate.verdict.toUpperCase())}</h1>
 <p class="reason">${esc(result.gate.reason)}</p>
+<p class="sdk" id="release" data-release="${result.release.status}" data-candidates="${esc(result.release.candidates.join(' '))}">${RELEASE_MARK[result.release.status]} Release: ${esc(result.release.summary)}</p>
 ${result.sdk ? `<p class="sdk" id="sdk" data-sdk="${result.sdk.status}">${SDK_MARK[result.sdk.status]} ${esc(result.sdk.summary)}</p>\n` : ''}<dl>${meta.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>
 <ul class="counts">${count(s.requirements, 'requirements')}${count(s.passed, 'passed', 'passed')}${count(s.failed, `failed (${s.mustFailed} must)`, 'failed')}${count(s.warning, 'warnings', 'warning')}${count(s.expectedFailure, 'expected failures', 'expected-failure')}${count(s.skipped, `skipped (${s.noTest} without a test)`, 'skipped')}${count(s.tests, 'tests')}</ul>
 </header>

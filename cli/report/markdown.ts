@@ -37,6 +37,9 @@ export function findingLine(f: Finding): string {
 /** How each @wazo/sdk compatibility status is flagged. */
 export const SDK_ICON: Record<SdkCompatibility['status'], string> = { compatible: '✅', incompatible: '❌', partial: '⚠️', 'not-checked': '⏭️' };
 
+/** How each release verdict is flagged. */
+const RELEASE_ICON: Record<ConformanceResult['release']['status'], string> = { consistent: '🏷️', differs: '❌', contradictory: '❌', 'not-observed': '❔' };
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Renders conformance.md. */
@@ -49,6 +52,7 @@ export function renderMarkdown(result: ConformanceResult): string {
     '',
   );
   out.push(`**${cell(result.gate.reason, 400)}** (exit ${result.gate.exitCode}${result.options.strict ? ', --strict' : ''})`, '');
+  out.push(`${RELEASE_ICON[result.release.status]} Release: ${cell(result.release.summary, 400)}`, '');
   if (result.sdk) out.push(`${SDK_ICON[result.sdk.status]} ${cell(result.sdk.summary, 400)}`, '');
   out.push(
     `${s.requirements} requirements: ${ICON.passed} ${s.passed} passed · ${ICON.failed} ${s.failed} failed (${s.mustFailed} must) · ${ICON.warning} ${s.warning} warnings · ${ICON['expected-failure']} ${s.expectedFailure} expected failures · ${ICON.skipped} ${s.skipped} skipped (${s.noTest} without a test) · ${s.tests} test${s.tests === 1 ? '' : 's'}`,
@@ -67,7 +71,7 @@ export function renderMarkdown(result: ConformanceResult): string {
   const section = (title: string, rows: RequirementResult[], describe: (r: RequirementResult) => string) => {
     if (rows.length === 0) return;
     out.push(`### ${title}`, '', '| Requirement | Severity | Title | Detail |', '|---|---|---|---|');
-    for (const r of rows) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.title, 100)} | ${cell(describe(r), 300)} |`);
+    for (const r of rows) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.title, 100)} | ${cell(`${describe(r)}${r.releases ? ` (holds in ${r.releases.holdsIn}; judged with ${r.releases.judgedWith})` : ''}`, 300)} |`);
     out.push('');
   };
   const firstFinding = (r: RequirementResult) => (r.findings[0] ? findingLine(r.findings[0]) : (r.reason ?? ''));
@@ -88,6 +92,12 @@ export function renderMarkdown(result: ConformanceResult): string {
   }
   if (result.run.cleanupProblems.length > 0) {
     out.push('### 🧹 Left on the target', '', 'The suite could not remove these; delete them by hand on a shared host.', '', ...result.run.cleanupProblems.map((e) => `- ${cell(e, 300)}`), '');
+  }
+  const ranged = result.requirements.filter((r) => r.releases);
+  if (ranged.length > 0) {
+    out.push(`<details><summary>🏷️ ${ranged.length} release-dependent requirements</summary>`, '', '| Requirement | Status | Holds in | Judged with |', '|---|---|---|---|');
+    for (const r of ranged) out.push(`| \`${r.id}\` | ${ICON[r.status]} ${r.status} | ${cell(r.releases!.holdsIn)} | ${cell(r.releases!.judgedWith)} |`);
+    out.push('', '</details>', '');
   }
   const skipped = result.requirements.filter((r) => r.status === 'skipped');
   if (skipped.length > 0) {

@@ -3,6 +3,7 @@
  * writes as conformance.json (the result). spec/conformance-result.schema.json describes the latter for
  * other tools; `schema.ts` checks each written file against it, so the two cannot drift apart.
  */
+import type { Observation } from '../../spec/releases.ts';
 import type { Severity } from '../../spec/requirements.ts';
 
 /** What one request of a test looked like, as the suite attached it (already redacted). */
@@ -46,6 +47,8 @@ export interface TestRecord {
   specViolations: string[];
   /** What the test created and its teardown could not remove (the suite's `cleanup` annotations). */
   cleanupProblems: string[];
+  /** Release-dependent behaviours the test saw the host show or lack (suites/releases.ts). */
+  observations?: Observation[];
 }
 
 /** Status of one requirement in a run. */
@@ -77,6 +80,30 @@ export interface RequirementResult {
   };
   tests: { title: string; file: string; line: number; project: string; status: TestStatus; durationMs: number }[];
   findings: Finding[];
+  /** For a rule that depends on the release (spec/releases.yaml): where it holds, and what it was judged with. */
+  releases?: {
+    behaviour: string;
+    /** Releases where the behaviour holds, e.g. `26.05 – master`. */
+    holdsIn: string;
+    /** The release given, or the releases inferred for the host, e.g. `26.05 – master`. */
+    judgedWith: string;
+  };
+}
+
+/** The wazo-auth release a run judged the host as: given (`--wazo-version`) or inferred from its answers. */
+export interface ReleaseResult {
+  /** The release given, or null. */
+  given: string | null;
+  /** given: the host agrees with it, or not; inferred: one or more releases fit, none does, or nothing was observed. */
+  status: 'consistent' | 'differs' | 'contradictory' | 'not-observed';
+  /** Releases consistent with every observation (the given one, when it is), oldest first. */
+  candidates: string[];
+  /** One line for people, e.g. `behaves like wazo-auth 26.05 – master`. */
+  summary: string;
+  /** What the host was seen doing, one entry per behaviour and test. */
+  observations: { behaviour: string; present: boolean; holdsIn: string; test: string; detail?: string }[];
+  /** Observations that disagree with the given release or with each other. */
+  contradictions: { behaviour: string; present: boolean; holdsIn: string; test: string }[];
 }
 
 /** The gate's verdict: the exit status of `wazo-auth-kit test` and why. */
@@ -140,4 +167,6 @@ export interface ConformanceResult {
   unknownRequirements: string[];
   /** Absent when the catalogue has no `sdk` area. */
   sdk?: SdkCompatibility;
+  /** The wazo-auth release the host was judged as. */
+  release: ReleaseResult;
 }

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { SPEC_PATH } from '../../spec/loader.ts';
+import { loadReleases } from '../../spec/releases.ts';
 import { loadRequirements, type Catalogue } from '../../spec/requirements.ts';
 import { loadExpectedFailures, type ExpectedFailures } from '../expected-failures.ts';
 import { passwordsFromEnv, redact, redactDeep, safeUrl } from '../redact.ts';
@@ -144,6 +145,7 @@ export default class KitReporter implements Reporter {
       runStatus: result.status,
       runErrors: this.runErrors,
       sdkVersion: installedSdkVersion(),
+      wazoVersion: loadReleases().resolve(process.env.WAZO_VERSION ?? '') ?? null,
     });
     let files: string[] = [];
     try {
@@ -199,6 +201,15 @@ export default class KitReporter implements Reporter {
       evidence: this.evidence(result),
       specViolations: of('spec-violation').map((v) => this.clean(v)),
       cleanupProblems: of('cleanup').map((c) => this.clean(c)),
+      observations: of('release-behaviour').flatMap((text) => {
+        try {
+          const o = JSON.parse(text) as { behaviour?: unknown; present?: unknown; detail?: unknown };
+          if (typeof o.behaviour !== 'string' || typeof o.present !== 'boolean') return [];
+          return [{ behaviour: o.behaviour, present: o.present, ...(typeof o.detail === 'string' ? { detail: this.clean(o.detail) } : {}) }];
+        } catch {
+          return [];
+        }
+      }),
     };
   }
 

@@ -87,6 +87,12 @@ export function printSummary(out: (line: string) => void, r: ConformanceResult, 
   if (noTest.length) out(paint.grey(r.options.grep ? `${noTest.length} requirements have no test selected by --grep` : `Without a test: ${noTest.join(', ')}`));
   for (const e of r.run.errors) out(paint.red(`Run error: ${firstLines(e, 3)}`));
   for (const c of r.run.cleanupProblems) out(paint.yellow(`Left on the target (remove by hand): ${c}`));
+  {
+    const colour = { consistent: paint.green, differs: paint.red, contradictory: paint.red, 'not-observed': paint.grey }[r.release.status];
+    out(`${paint.bold('Release:')} ${colour(r.release.summary)}`);
+    const ranged = r.requirements.filter((x) => x.releases);
+    if (ranged.length) out(paint.grey(`  release-dependent: ${ranged.map((x) => `${x.id} (holds in ${x.releases!.holdsIn})`).join(', ')}`));
+  }
   if (r.sdk) {
     const colour = { compatible: paint.green, incompatible: paint.red, partial: paint.yellow, 'not-checked': paint.grey }[r.sdk.status];
     out(`${paint.bold('SDK:')} ${colour(r.sdk.summary)}`);

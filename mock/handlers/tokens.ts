@@ -75,8 +75,8 @@ const createToken: Handler = (context) => {
   }
   if (!result.ok) throw result.reason === 'too-many-sessions' ? errors.tooManySessions(result.userUuid) : errors.authenticationFailed();
   const headers: Record<string, string> = {};
-  // Fault `sessions-revoked-header-missing`.
-  if (!faults.has('sessions-revoked-header-missing')) headers['Wazo-Sessions-Revoked'] = String(result.sessionsRevoked);
+  // From the release after 26.05 (`sessions-revoked-header`). Fault `sessions-revoked-header-missing`.
+  if (state.release.has('sessions-revoked-header') && !faults.has('sessions-revoked-header-missing')) headers['Wazo-Sessions-Revoked'] = String(result.sessionsRevoked);
   return {
     status: 200,
     headers,
@@ -133,14 +133,14 @@ const REFRESH_LIST = { searchFields: ['client_id'], defaultOrder: 'created_at' }
 
 const listRefreshTokens: Handler = (context) => ({
   status: 200,
-  body: listPage(context.state.refreshTokens.list().map(refreshTokenView), context.params.query, REFRESH_LIST),
+  body: listPage(context.state.refreshTokens.list().map((r) => refreshTokenView(r, context.state.release)), context.params.query, REFRESH_LIST),
 });
 
 const listUserRefreshTokens: Handler = (context) => {
   const raw = context.params.path.user_uuid_or_me;
   const userUuid = targetUser(context, raw);
   if (raw !== 'me' && !context.state.users.has(userUuid)) throw errors.unknownUser(String(raw));
-  return { status: 200, body: listPage(context.state.refreshTokens.forUser(userUuid).map(refreshTokenView), context.params.query, REFRESH_LIST) };
+  return { status: 200, body: listPage(context.state.refreshTokens.forUser(userUuid).map((r) => refreshTokenView(r, context.state.release)), context.params.query, REFRESH_LIST) };
 };
 
 const deleteRefreshToken: Handler = (context) => {

@@ -75,9 +75,9 @@ const deleteUser: Handler = (context) => {
 
 const changeUserPassword: Handler = (context) => {
   const user = existingUser(context);
-  const outcome = context.state.changePassword(user.uuid, String(context.body.old_password), String(context.body.new_password), {
-    endSessions: !context.faults.has('password-change-keeps-sessions'),
-  });
+  // Fault `password-change-keeps-sessions`: no session ends, whatever the release does.
+  const keep = context.faults.has('password-change-keeps-sessions') ? { endSessions: false } : {};
+  const outcome = context.state.changePassword(user.uuid, String(context.body.old_password), String(context.body.new_password), keep);
   if (outcome === 'wrong-password') throw errors.authenticationFailed(); // Error shape (obs. 10e2)
   if (outcome === 'unknown-user') throw errors.unknownUser(user.uuid);
   return { status: 204 };

@@ -4,6 +4,7 @@
  */
 import type { JsonObject } from '../../spec/loader.ts';
 import { apiError } from '../errors.ts';
+import type { PlayedRelease } from '../release.ts';
 import type { AccessTokenRecord, RefreshTokenRecord, UserRecord } from '../state/index.ts';
 
 /** `YYYY-MM-DDTHH:MM:SS.ffffff`, UTC, no zone: how token creation answers (obs. 1a). */
@@ -74,16 +75,17 @@ export function userView(user: UserRecord): JsonObject {
   };
 }
 
-/** A refresh token as listed: no value, no expiry (obs. 9a). */
-export function refreshTokenView(record: RefreshTokenRecord): JsonObject {
-  return {
+/** A refresh token as listed: no value, no expiry (obs. 9a); `metadata` from 25.09 (`refresh-token-metadata`). */
+export function refreshTokenView(record: RefreshTokenRecord, release: PlayedRelease): JsonObject {
+  const view: JsonObject = {
     client_id: record.clientId,
     created_at: `${microTimestamp(record.createdAtMs)}+00:00`,
     mobile: record.mobile,
     user_uuid: record.userUuid,
     tenant_uuid: record.tenantUuid,
-    metadata: {},
   };
+  if (release.has('refresh-token-metadata')) view.metadata = {};
+  return view;
 }
 
 /** A session (obs. 9i). */

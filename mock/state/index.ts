@@ -10,6 +10,7 @@ import { AdjustableClock } from './clock.ts';
 import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
 import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
 import { UserStore, type UserRecord } from './users.ts';
+import { playRelease, type PlayedRelease } from '../release.ts';
 
 export type { AccessTokenRecord } from './access-tokens.ts';
 export type { RefreshTokenRecord } from './refresh-tokens.ts';
@@ -28,6 +29,8 @@ export interface StateOptions {
   clock?: AdjustableClock;
   /** The behaviour faults in force (live); only `expired-tokens-valid` reaches the state. */
   faults?: ReadonlySet<BehaviourFault>;
+  /** The wazo-auth release whose rules apply (mobile revocation, session limit, password change). Default the newest. */
+  release?: PlayedRelease;
 }
 
 /** What a login or refresh asks for. */
@@ -55,6 +58,7 @@ export class MockState {
   readonly defaultUserPolicy: readonly string[];
   readonly xivoUuid: string;
   readonly faults: ReadonlySet<BehaviourFault>;
+  readonly release: PlayedRelease;
   private readonly seedUsers: readonly SeedUser[];
   /**
    * One frozen ACL per user ACL, shared by all the tokens issued with it (a token keeps the ACL it was
@@ -71,6 +75,7 @@ export class MockState {
     this.xivoUuid = options.xivoUuid ?? XIVO_UUID;
     this.seedUsers = options.users ?? DEFAULT_USERS;
     this.faults = options.faults ?? new Set();
+    this.release = options.release ?? playRelease();
     this.reset();
   }
 
@@ -96,20 +101,21 @@ export class MockState {
 
   /**
    * Logs a user in. With `offline`, also returns a refresh token for (user, client_id): a desktop
-   * login returns the existing one (obs. 2b); a mobile login issues a new one and revokes every earlier
-   * mobile refresh token of the user, whatever its client_id, with the sessions created with them
-   * (obs. 11c: 1 revoked, 11g: 2 revoked; online mobile sessions survive, obs. 11i).
+   * login returns the existing one (obs. 2b); from 26.05 (`mobile-refresh-token-rotation`) a mobile
+   * login issues a new one and revokes every earlier mobile refresh token of the user, whatever its
+   * client_id, with the sessions created with them (obs. 11c: 1 revoked, 11g: 2 revoked; online mobile
+   * sessions survive, obs. 11i); before, it is a login like any other.
    */
   login(user: UserRecord, request: TokenRequest, offline?: { clientId: string }): IssueResult {
     const now = this.now();
-    if (this.accessTokens.userHasAtLeast(user.uuid, this.maxUserSessions, now)) {
+    if (this.limitsSessions(user, now)) {
       return { ok: false, reason: 'too-many-sessions', userUuid: user.uuid };
     }
     let refreshToken: RefreshTokenRecord | undefined;
     let sessionsRevoked = 0;
     if (offline) {
       const existing = this.refreshTokens.find(user.uuid, offline.clientId);
-      if (request.mobile) {
+      if (request.mobile && this.release.has('mobile-refresh-token-rotation')) {
         for (const earlier of this.refreshTokens.forUser(user.uuid)) {
           if (!earlier.mobile) continue;
           sessionsRevoked += this.accessTokens.removeByRefreshToken(earlier.token, now);
@@ -144,11 +150,16 @@ export class MockState {
     const user = this.users.get(refreshToken.userUuid);
     if (!user || !user.enabled) return { ok: false, reason: 'authentication-failed' };
     const now = this.now();
-    if (this.accessTokens.userHasAtLeast(user.uuid, this.maxUserSessions, now)) {
+    if (this.limitsSessions(user, now)) {
       return { ok: false, reason: 'too-many-sessions', userUuid: user.uuid };
     }
     const token = this.issue(user, request, now, refreshToken.token);
     return { ok: true, token, sessionsRevoked: 0 };
+  }
+
+  /** Whether a new session would pass the user's limit (from 24.09, `session-limit`; obs. 13a). */
+  private limitsSessions(user: UserRecord, now: number): boolean {
+    return this.release.has('session-limit') && this.accessTokens.userHasAtLeast(user.uuid, this.maxUserSessions, now);
   }
 
   /** The live access token, or undefined (unknown, expired, revoked, or a refresh token). */
@@ -171,11 +182,17 @@ export class MockState {
   }
 
   /**
-   * Changes a password when the old one is right, then ends every session of the user (obs. 10f8,
-   * 10f9). Refresh tokens are kept: the recording does not show them revoked. `endSessions: false` is
-   * the behaviour fault `password-change-keeps-sessions`.
+   * Changes a password when the old one is right, then, from 26.04 (`password-change-revokes-sessions`),
+   * ends every session of the user (obs. 10f8, 10f9). Refresh tokens are kept: the recording does not
+   * show them revoked. `endSessions` overrides the release (the behaviour fault
+   * `password-change-keeps-sessions`).
    */
-  changePassword(userUuid: string, oldPassword: string, newPassword: string, { endSessions = true } = {}): 'changed' | 'wrong-password' | 'unknown-user' {
+  changePassword(
+    userUuid: string,
+    oldPassword: string,
+    newPassword: string,
+    { endSessions = this.release.has('password-change-revokes-sessions') } = {},
+  ): 'changed' | 'wrong-password' | 'unknown-user' {
     const user = this.users.get(userUuid);
     if (!user) return 'unknown-user';
     if (user.password === null || user.password !== oldPassword) return 'wrong-password';
