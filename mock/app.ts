@@ -142,7 +142,10 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
     }
     const params: RequestParameters = validateParameters(spec, operation, { path: pathParams, query, header: headerParams(operation, request.headers) });
     const required = operationAccess(operation, params.path);
-    const caller = required === undefined ? undefined : authorize(state, required, request.headers, behaviourFaults);
+    const caller = required === undefined ? undefined : authorize(state, required, request.headers, behaviourFaults, query.token);
+    // Before 24.10 (`query-string-token-refused`) a `?token=` passed the check, then the tenant lookup,
+    // which reads the header only, found no token: 404 No such token (the password change went through).
+    if (caller && query.token !== undefined && !first(request.headers['x-auth-token']) && operation.operationId !== 'changeUserPassword') throw errors.noSuchToken();
     // The body is read after the token check, as in the service (its decorator runs first). A behaviour
     // fault may waive one validation rule (mock/faults.ts `waivedByFault`).
     const waive = behaviourFaults.size > 0 ? (error: ErrorObject, data: JsonObject) => waivedByFault(behaviourFaults, error, data) : undefined;

@@ -2,8 +2,8 @@
  * The X-Auth-Token check of operations that declare `x-wazo-required-access`. Every failure is a 401
  * APIError, never 403 (obs. "What surprises a mock implementer"): `not_found_or_expired` for a missing,
  * unknown, expired or refresh token (obs. 9c2, 9c3, 5a, 8h3), `missing_permission_or_invalid_tenant`
- * for a valid token without the ACL (obs. 9b2, 10f). Only the header counts: not `?token=` (obs. 9c4),
- * not `Authorization: Bearer` (obs. 9c5).
+ * for a valid token without the ACL (obs. 9b2, 10f; `missing_permission` before 24.10). Only the header
+ * counts: not `?token=` (obs. 9c4; it did before 24.10), not `Authorization: Bearer` (obs. 9c5).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Operation } from '../spec/loader.ts';
@@ -24,8 +24,16 @@ export function operationAccess(operation: Operation, pathParams: Record<string,
  * Checks the caller's token; returns it, or throws the service's 401. `faults`: the behaviour faults
  * in force (mock/faults.ts); four of them break a rule of this check.
  */
-export function authorize(state: MockState, required: string, headers: IncomingHttpHeaders, faults: ReadonlySet<BehaviourFault> = new Set()): AccessTokenRecord {
+export function authorize(
+  state: MockState,
+  required: string,
+  headers: IncomingHttpHeaders,
+  faults: ReadonlySet<BehaviourFault> = new Set(),
+  queryToken?: string,
+): AccessTokenRecord {
   let token = first(headers['x-auth-token'])?.trim() ?? '';
+  // Before 24.10 (`query-string-token-refused`), `?token=` stood in for the header.
+  if (token === '' && queryToken !== undefined && !state.release.has('query-string-token-refused')) token = queryToken.trim();
   // Fault `bearer-token-accepted`: the token is also read from `Authorization: Bearer`.
   if (token === '' && faults.has('bearer-token-accepted')) token = /^Bearer\s+(\S+)/i.exec(first(headers.authorization) ?? '')?.[1] ?? '';
   let record = token === '' ? undefined : state.findAccessToken(token.toLowerCase());
@@ -37,8 +45,9 @@ export function authorize(state: MockState, required: string, headers: IncomingH
     throw faults.has('forbidden-instead-of-unauthorized') ? new MockHttpError(403, refused.payload, refused.headers) : refused;
   }
   // Fault `acl-not-checked`: any valid token is enough.
-  if (!faults.has('acl-not-checked') && !state.accessTokens.access(record).matches(required)) throw errors.missingPermission(token, required, null);
+  const tenantReason = state.release.has('unauthorized-tenant-reason');
+  if (!faults.has('acl-not-checked') && !state.accessTokens.access(record).matches(required)) throw errors.missingPermission(token, required, null, tenantReason);
   const tenant = first(headers['wazo-tenant']);
-  if (tenant && tenant !== record.tenantUuid) throw errors.missingPermission(token, required, tenant);
+  if (tenant && tenant !== record.tenantUuid) throw errors.missingPermission(token, required, tenant, tenantReason);
   return record;
 }

@@ -70,20 +70,27 @@ export const errors = {
   scopeRefused: (scope: string) => serviceError(403, `Unauthorized for ${scope}`),
   /** `?tenant=` outside the token's tenant (upstream `MissingTenantTokenException`). */
   tenantRefused: (tenant: string) => serviceError(403, `Unauthorized for tenant ${tenant}`),
+  /** `backend: ldap_user` without a tenant or domain, before 24.08 (observed on the real wazo-auth 24.01). */
+  ldapNeedsDomain: () => serviceError(400, `{'_schema': ['"tenant_id" or "domain_name" must be specified when using the "ldap_user" backend']}`),
   /** The 101st session [13a]. */
   tooManySessions: (userUuid: string) =>
     serviceError(429, `User ${userUuid} has exceeded the maximum number of active sessions`),
   /** A missing, unknown, expired or refresh X-Auth-Token [9c2, 9c3, 5a, 8h3]. */
   tokenNotFound: (invalidToken: string, requiredAccess: string) =>
     apiError(401, 'Unauthorized', 'unauthorized', { invalid_token: invalidToken, reason: 'not_found_or_expired', required_access: requiredAccess }),
-  /** A valid token without the required ACL [9b2, 10f–10f7]. */
-  missingPermission: (token: string, requiredAccess: string, tenantUuid: string | null) =>
-    apiError(401, 'Unauthorized', 'unauthorized', {
-      invalid_token: token,
-      reason: 'missing_permission_or_invalid_tenant',
-      required_access: requiredAccess,
-      tenant_uuid: tenantUuid,
-    }),
+  /**
+   * A valid token without the required ACL [9b2, 10f–10f7]; `tenantReason` false: the form before 24.10
+   * (`reason: missing_permission`, no tenant_uuid; spec/releases.yaml, unauthorized-tenant-reason).
+   */
+  missingPermission: (token: string, requiredAccess: string, tenantUuid: string | null, tenantReason = true) =>
+    apiError(
+      401,
+      'Unauthorized',
+      'unauthorized',
+      tenantReason
+        ? { invalid_token: token, reason: 'missing_permission_or_invalid_tenant', required_access: requiredAccess, tenant_uuid: tenantUuid }
+        : { invalid_token: token, reason: 'missing_permission', required_access: requiredAccess },
+    ),
   /** [10c2, 10h2]. */
   unknownUser: (uuid: string) => apiError(404, `No such user: "${uuid}"`, 'unknown-user', { uuid }, 'users'),
   /** Not in the recording; shaped like `unknownUser`. */

@@ -186,26 +186,41 @@ const headerValue = (headers: ObservedResponse['headers'], name: string): string
 const isEmptyBody = (body: unknown): boolean => body === undefined || body === null || body === '';
 
 /**
- * The description as it holds for a set of releases. A part marked `x-wazo-behaviour: NAME` (a header,
- * a property) exists only in the releases where that behaviour of spec/releases.yaml holds: it stays
- * required when it holds in every release judged, and becomes optional otherwise (a host of one of those
- * releases may or may not send it; the suite's release checks judge which). The input is not changed.
+ * The description as it holds for a set of releases (spec/releases.yaml). A part marked
+ * `x-wazo-behaviour: NAME` exists only in the releases where that behaviour holds (`!NAME`: where it
+ * does not):
+ * - a header or a property marked so stays required only when it holds in every release judged, and
+ *   becomes optional otherwise (a host of one of those releases may or may not send it; the suite's
+ *   release checks judge which);
+ * - an `anyOf`/`oneOf` branch marked so is dropped when it holds in none of them;
+ * - an `enum` value named in the schema's `x-wazo-enum-behaviours` map is dropped likewise.
+ * The input is not changed.
  */
 export function forReleases(document: JsonObject, releases: readonly string[], holds: (behaviour: string, release: string) => boolean): JsonObject {
-  const everywhere = (node: unknown): boolean => {
+  const test = (expression: string, release: string) => (expression.startsWith('!') ? !holds(expression.slice(1), release) : holds(expression, release));
+  const marked = (node: unknown): string | undefined => {
     const behaviour = node && typeof node === 'object' ? (node as JsonObject)['x-wazo-behaviour'] : undefined;
-    return typeof behaviour !== 'string' || releases.every((r) => holds(behaviour, r));
+    return typeof behaviour === 'string' ? behaviour : undefined;
   };
+  const everywhere = (node: unknown): boolean => {
+    const expression = marked(node);
+    return expression === undefined || releases.every((r) => test(expression, r));
+  };
+  const somewhere = (expression: string | undefined): boolean => expression === undefined || releases.some((r) => test(expression, r));
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (node === null || typeof node !== 'object') return node;
     const out: JsonObject = {};
-    for (const [key, value] of Object.entries(node)) out[key] = walk(value);
+    for (const [key, value] of Object.entries(node)) {
+      out[key] = (key === 'anyOf' || key === 'oneOf') && Array.isArray(value) ? value.filter((branch) => somewhere(marked(branch))).map(walk) : walk(value);
+    }
     if (out.required === true && !everywhere(out)) out.required = false;
     if (Array.isArray(out.required) && out.properties && typeof out.properties === 'object') {
       const properties = out.properties as JsonObject;
       out.required = (out.required as string[]).filter((name) => everywhere(properties[name]));
     }
+    const byValue = out['x-wazo-enum-behaviours'] as Record<string, string> | undefined;
+    if (byValue && Array.isArray(out.enum)) out.enum = out.enum.filter((value) => somewhere(byValue[String(value)]));
     return out;
   };
   return walk(document) as JsonObject;

@@ -63,6 +63,11 @@ const createToken: Handler = (context) => {
     // The refresh token wins over any Basic credentials, even another user's (obs. 3b, 3c).
     result = asAccessUser ? state.login(asAccessUser, request) : state.refresh(value, clientId, request);
   } else {
+    // Before 24.08 (`token-backend-ignored`) `backend` chose the authentication plugin: an unknown one fails.
+    if (!state.release.has('token-backend-ignored') && body.backend !== undefined && body.backend !== 'wazo_user') {
+      if (body.backend === 'ldap_user' && body.tenant_id === undefined && body.domain_name === undefined) throw errors.ldapNeedsDomain();
+      throw errors.authenticationFailed();
+    }
     const credentials = basicCredentials(context.authorization);
     // Fault `wrong-password-accepted`: the login is looked up, the password never compared.
     const user = credentials && (faults.has('wrong-password-accepted') ? state.users.findByLogin(credentials.login) : state.authenticate(credentials.login, credentials.password));
