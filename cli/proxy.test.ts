@@ -68,7 +68,8 @@ describe('through prism proxy, end to end', () => {
   let mock: MockServer;
   let proxy: PrismProxy;
   before(async () => {
-    mock = await startMockServer({ port: 0, tls: 'off', logLevel: 'silent' });
+    // master: the release whose POST /token answers carry Wazo-Sessions-Revoked, checked below.
+    mock = await startMockServer({ port: 0, tls: 'off', logLevel: 'silent', wazoVersion: 'master' });
     proxy = await startPrismProxy({ target: mock.url, port: 0 });
   });
   after(async () => {

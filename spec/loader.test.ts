@@ -148,7 +148,7 @@ test('undeclared statuses, content types and missing headers are rejected', () =
 
   const noHeader = fixture('1a');
   delete noHeader.headers['wazo-sessions-revoked'];
-  assert.match(spec.checkResponse('createToken', noHeader).errors.join(), /missing header wazo-sessions-revoked/);
+  assert.match(loadSpec(['master']).checkResponse('createToken', noHeader).errors.join(), /missing header wazo-sessions-revoked/);
 
   const badHeader = fixture('1a');
   badHeader.headers['wazo-sessions-revoked'] = 'none';
@@ -245,4 +245,33 @@ test('every schema of the description is valid JSON Schema 2020-12 (the loader s
   for (const [where, schema] of schemas) assert.ok(ajv.validateSchema(schema as JsonObject), `${where}: ${ajv.errorsText(ajv.errors)}`);
   // The check itself can fail: a misspelt type is caught.
   assert.equal(ajv.validateSchema({ type: 'strnig' }), false);
+});
+
+test('a part marked x-wazo-behaviour is required only where its behaviour holds in every release judged', () => {
+  const noHeader = fixture('1a');
+  delete noHeader.headers['wazo-sessions-revoked'];
+  // Wazo-Sessions-Revoked: master only (spec/releases.yaml, sessions-revoked-header).
+  assert.equal(loadSpec(['26.05']).checkResponse('createToken', noHeader).ok, true);
+  assert.equal(loadSpec(['26.05', 'master']).checkResponse('createToken', noHeader).ok, true, 'optional when some judged releases lack it');
+  assert.equal(loadSpec().checkResponse('createToken', noHeader).ok, true, 'every supported release by default');
+  assert.equal(loadSpec(['master']).checkResponse('createToken', noHeader).ok, false);
+  // The refresh-token item's metadata: from 25.09.
+  const listing = fixture('9a');
+  for (const item of (listing.body as { items: Record<string, unknown>[] }).items) delete item.metadata;
+  assert.equal(loadSpec(['25.01']).checkResponse('listUserRefreshTokens', listing).ok, true);
+  assert.match(loadSpec(['25.09']).checkResponse('listUserRefreshTokens', listing).errors.join(), /metadata/);
+});
+
+test('enum values and anyOf branches marked with a behaviour exist only in the releases that have it', () => {
+  const weak = fixture('9b2');
+  const details = (weak.body as { details: Record<string, unknown> }).details;
+  details.reason = 'missing_permission';
+  delete details.tenant_uuid;
+  assert.equal(loadSpec(['24.01']).checkResponse('listRefreshTokens', weak).ok, true, 'missing_permission before 24.10');
+  assert.equal(loadSpec(['24.10']).checkResponse('listRefreshTokens', weak).ok, false, 'not from 24.10');
+  const queryToken = fixture('5a');
+  queryToken.status = 404;
+  queryToken.body = { reason: ['No such token'], timestamp: [1], status_code: 404 };
+  assert.equal(loadSpec(['24.01']).checkResponse('listUserRefreshTokens', queryToken).ok, true, 'a ?token= got 404 No such token before 24.10');
+  assert.equal(loadSpec(['24.10']).checkResponse('listUserRefreshTokens', queryToken).ok, false);
 });

@@ -225,3 +225,57 @@ test('cleanup problems are listed once, without failing the gate', () => {
   assert.deepEqual(result.run.cleanupProblems, [left]);
   assert.equal(result.gate.exitCode, 0);
 });
+
+// --- releases (spec/releases.yaml) -------------------------------------------------------------------
+const released = buildCatalogue(`
+areas:
+  a: Area A
+requirements:
+  - { id: A-HEADER, area: a, severity: must, title: header, source: test, behaviour: sessions-revoked-header }
+  - { id: A-META, area: a, severity: must, title: meta, source: test, behaviour: refresh-token-metadata }
+  - { id: A-PLAIN, area: a, severity: must, title: plain, source: test }
+`);
+const seen = (id: string, behaviour: string, present: boolean) => record([id], { observations: [{ behaviour, present, detail: `${behaviour} seen` }] });
+
+test('without a given release, the release is inferred from the observations and release-dependent requirements say what they were judged with', () => {
+  const result = aggregate(released, [seen('A-HEADER', 'sessions-revoked-header', false), seen('A-META', 'refresh-token-metadata', true), record(['A-PLAIN'])], context());
+  assert.equal(result.release.status, 'consistent');
+  assert.equal(result.release.given, null);
+  assert.equal(result.release.summary, 'behaves like wazo-auth 25.09 – 26.05');
+  assert.deepEqual(statusOf(result, 'A-HEADER').releases, { behaviour: 'sessions-revoked-header', holdsIn: 'master', judgedWith: '25.09 – 26.05' });
+  assert.equal(statusOf(result, 'A-PLAIN').releases, undefined);
+  assert.equal(result.gate.exitCode, 0);
+  assert.deepEqual(validateResult(result), []);
+});
+
+test('observations no supported release shows together fail the requirements behind them, naming both sides', () => {
+  const result = aggregate(released, [seen('A-HEADER', 'sessions-revoked-header', true), seen('A-META', 'refresh-token-metadata', false)], context());
+  assert.equal(result.release.status, 'contradictory');
+  assert.equal(statusOf(result, 'A-HEADER').status, 'failed');
+  assert.equal(statusOf(result, 'A-META').status, 'failed');
+  assert.match(statusOf(result, 'A-HEADER').findings[0]!.message, /like wazo-auth master, but its other answers say 24\.01 – 25\.08/);
+  assert.equal(result.gate.exitCode, 1);
+  assert.deepEqual(validateResult(result), []);
+});
+
+test('a given release fails the requirements whose behaviour differs from it, and passes the host that matches', () => {
+  const tests = [seen('A-HEADER', 'sessions-revoked-header', false), seen('A-META', 'refresh-token-metadata', true)];
+  const wrong = aggregate(released, tests, context({ wazoVersion: '24.01' }));
+  assert.equal(wrong.release.status, 'differs');
+  assert.equal(statusOf(wrong, 'A-META').status, 'failed');
+  assert.match(statusOf(wrong, 'A-META').findings[0]!.message, /wazo-auth 24\.01 \(given\) lacks it/);
+  assert.equal(statusOf(wrong, 'A-HEADER').status, 'passed');
+  assert.equal(wrong.gate.exitCode, 1);
+  const right = aggregate(released, tests, context({ wazoVersion: '26.05' }));
+  assert.equal(right.release.status, 'consistent');
+  assert.equal(right.release.summary, 'judged as wazo-auth 26.05 (given); its release-dependent answers agree');
+  assert.equal(statusOf(right, 'A-META').releases!.judgedWith, '26.05');
+  assert.equal(right.gate.exitCode, 0);
+});
+
+test('a run that met no release-dependent behaviour says the release was not inferred', () => {
+  const result = aggregate(released, [record(['A-PLAIN'])], context({ grep: 'A-PLAIN' }));
+  assert.equal(result.release.status, 'not-observed');
+  assert.match(result.release.summary, /not inferred/);
+  assert.deepEqual(validateResult(result), []);
+});
