@@ -174,6 +174,8 @@ export interface SuiteRunOptions {
   workers?: number;
   /** The run is stopped after this long. Default 10 minutes. */
   timeoutMs?: number;
+  /** WAZO_VERSION: the release the suite judges the target by; inferred when absent. */
+  wazoVersion?: string;
 }
 
 /** How a suite run ended: its conformance.json (when it got that far) and its last output. */
@@ -193,13 +195,14 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
   const started = Date.now();
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const env: NodeJS.ProcessEnv = { ...process.env, ...mockAccountsEnv() };
-  for (const name of ['WAZO_KIT_RUN_ID', 'WAZO_KIT_MOCK_PORT', 'WAZO_INSECURE', 'WAZO_KIT_STRICT', 'WAZO_KIT_EXPECT_FAILURES', 'WAZO_KIT_GREP']) delete env[name];
+  for (const name of ['WAZO_KIT_RUN_ID', 'WAZO_KIT_MOCK_PORT', 'WAZO_INSECURE', 'WAZO_KIT_STRICT', 'WAZO_KIT_EXPECT_FAILURES', 'WAZO_KIT_GREP', 'WAZO_VERSION', 'WAZO_KIT_MOCK_WAZO_VERSION']) delete env[name];
   Object.assign(env, {
     WAZO_AUTH_URL: options.url,
     WAZO_KIT_REPORTS_DIR: options.dir,
     WAZO_KIT_CLEANUP_DIR: join(options.dir, 'cleanup'),
     ...(options.grep ? { WAZO_KIT_GREP: options.grep } : {}),
     ...(options.workers ? { WAZO_KIT_WORKERS: String(options.workers) } : {}),
+    ...(options.wazoVersion ? { WAZO_VERSION: options.wazoVersion } : {}),
     FORCE_COLOR: '0',
   });
   const args = [cli, 'test', '--config', join(REPO_ROOT, 'playwright.config.ts'), '--reporter', './cli/report/reporter.ts', '--output', join(options.dir, 'playwright')];

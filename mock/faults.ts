@@ -28,6 +28,11 @@ export interface BehaviourFaultInfo {
   description: string;
   /** Requirement IDs the suite must report failed when this fault is on (all of them). */
   requirements: readonly string[];
+  /**
+   * The release-dependent behaviour (spec/releases.yaml) the fault removes: it breaks nothing in a
+   * release without that behaviour, so the mutation gate runs it only against releases that have it.
+   */
+  appliesWhere?: string;
 }
 
 /**
@@ -58,6 +63,7 @@ export const BEHAVIOUR_FAULTS = {
   'sessions-revoked-header-missing': {
     description: 'POST /token answers without the Wazo-Sessions-Revoked header',
     requirements: ['TOKEN-SESSIONS-REVOKED-HEADER', 'SPEC-RESPONSES-CONFORM'],
+    appliesWhere: 'sessions-revoked-header',
   },
   'session-type-case-sensitive': {
     description: 'only `Wazo-Session-Type: mobile` in lower case opens a mobile session (MOBILE does not)',
@@ -138,6 +144,20 @@ export const BEHAVIOUR_FAULTS = {
   'password-change-keeps-sessions': {
     description: 'a password change leaves the user\'s sessions and access tokens alive',
     requirements: ['PASSWORD-REVOKES-TOKENS'],
+    appliesWhere: 'password-change-revokes-sessions',
+  },
+  'release-behaviours-flipped': {
+    description: 'wherever wazo-auth releases differ (spec/releases.yaml), answers the other way from the release played',
+    requirements: [
+      'TOKEN-UNKNOWN-FIELDS-IGNORED',
+      'TOKEN-SESSIONS-REVOKED-HEADER',
+      'TOKEN-SESSION-LIMIT-429',
+      'REFRESH-LIST-ME',
+      'REFRESH-MOBILE-PURGE',
+      'MISUSE-TOKEN-ELSEWHERE-401',
+      'MISUSE-UNAUTHORIZED-SHAPE',
+      'PASSWORD-REVOKES-TOKENS',
+    ],
   },
   'no-cors': {
     description: 'no CORS headers at all: preflights and answers carry no Access-Control-Allow-*',

@@ -16,6 +16,8 @@ export function grepFor(ids: readonly string[]): string {
 /** One fault's outcome. */
 export interface FaultOutcome {
   fault: string;
+  /** The wazo-auth release the mock played (and the suite was told). */
+  release?: string;
   expected: string[];
   /** Requirements the run reported failed (all of them, not only the expected ones). */
   failed: string[];
@@ -48,6 +50,8 @@ export function judgeFault(fault: string, expected: readonly string[], result: C
 
 /** The clean mock's outcome: it must pass the whole suite. */
 export interface CleanOutcome {
+  /** The release played; absent once several are merged. */
+  release?: string;
   passed: boolean;
   summary: string;
   durationMs: number;
@@ -62,6 +66,15 @@ export function judgeClean(result: ConformanceResult | undefined, run: { exitCod
     passed: result.gate.exitCode === 0,
     summary: `${s.passed}/${s.requirements} requirements passed, ${s.failed} failed${failed.length ? ` (${failed.join(', ')})` : ''}, ${s.warning} warnings, ${s.skipped} skipped; ${s.tests} tests`,
     durationMs: run.durationMs,
+  };
+}
+
+/** One clean outcome for several releases: passed when each passed. */
+export function mergeCleans(cleans: CleanOutcome[]): CleanOutcome {
+  return {
+    passed: cleans.every((c) => c.passed),
+    summary: cleans.map((c) => `wazo-auth ${c.release ?? '?'}: ${c.summary}`).join('; '),
+    durationMs: Math.max(...cleans.map((c) => c.durationMs)),
   };
 }
 
@@ -92,12 +105,12 @@ export function markdownTable(outcomes: FaultOutcome[], clean: CleanOutcome | un
   const rows = outcomes.map((o) => {
     const extra = o.failed.filter((id) => !o.expected.includes(id));
     const failed = [...o.expected.filter((id) => o.failed.includes(id)), ...extra].map((id) => (o.expected.includes(id) ? `\`${id}\`` : id)).join(', ') || '—';
-    return `| \`${o.fault}\` | ${o.expected.map((id) => `\`${id}\``).join(', ')} | ${failed} | ${o.verdict}${o.note ? ` (${o.note})` : ''} |`;
+    return `| \`${o.fault}\` | ${o.release ?? ''} | ${o.expected.map((id) => `\`${id}\``).join(', ')} | ${failed} | ${o.verdict}${o.note ? ` (${o.note})` : ''} |`;
   });
   const sum = summarise(outcomes, clean);
   return [
-    '| fault | expected to fail | failed | result |',
-    '|---|---|---|---|',
+    '| fault | release | expected to fail | failed | result |',
+    '|---|---|---|---|---|',
     ...rows,
     '',
     `Score: ${sum.killed}/${sum.total} faults killed (${sum.score}%).${clean ? ` Clean mock, whole suite: ${clean.passed ? 'passed' : 'FAILED'} (${clean.summary}).` : ''}`,
@@ -107,11 +120,11 @@ export function markdownTable(outcomes: FaultOutcome[], clean: CleanOutcome | un
 
 /** The table for the terminal: fixed-width columns, one line per fault. */
 export function terminalTable(outcomes: FaultOutcome[]): string {
-  const head = ['fault', 'expected IDs', 'failed IDs', 'result', 'time'];
-  const rows = outcomes.map((o) => [o.fault, o.expected.join(', '), o.failed.join(', ') || '—', o.verdict.toUpperCase(), seconds(o.durationMs)]);
-  const widths = head.map((h, i) => Math.min(i === 2 ? 60 : 48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const head = ['fault', 'release', 'expected IDs', 'failed IDs', 'result', 'time'];
+  const rows = outcomes.map((o) => [o.fault, o.release ?? '', o.expected.join(', '), o.failed.join(', ') || '—', o.verdict.toUpperCase(), seconds(o.durationMs)]);
+  const widths = head.map((h, i) => Math.min(i === 3 ? 60 : 48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const cut = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
   const line = (cells: string[]) => cells.map((c, i) => cut(c, widths[i]!)).join('  ').trimEnd();
-  const notes = outcomes.filter((o) => o.note).map((o) => `  ${o.fault}: ${o.note}`);
+  const notes = outcomes.filter((o) => o.note).map((o) => `  ${o.fault}${o.release ? ` @ ${o.release}` : ''}: ${o.note}`);
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }

@@ -37,9 +37,16 @@ test('an access token used as refresh_token gets 401', covers('MISUSE-ACCESS-AS-
 test('an expired access token used as X-Auth-Token gets 401', covers('MISUSE-EXPIRED-TOKEN-401'), async ({ api }) => {
   // obs. 8g, 8h3: valid at first, refused once `expiration` has passed.
   const login = await api.userLogin({ expiration: 2 });
+  const settledAfter = Date.now() + 3_000;
   const before = await api.get('/users/me/tokens', { token: login.token });
   expect(before.status, `the token works before it expires: ${before.describe()}`).toBe(200);
-  const after = await pollUntil(() => api.get('/users/me/tokens', { token: login.token }), (r) => r.status !== 200, { timeoutMs: 10_000, intervalMs: 250 });
+  // At the very moment of expiry the real service can pass its token check, then miss the token in
+  // its tenant lookup: one 404 No such token (seen once on wazo-auth master). Expired means 401 after it.
+  const after = await pollUntil(
+    () => api.get('/users/me/tokens', { token: login.token }),
+    (r) => r.status !== 200 && !(r.status === 404 && Date.now() < settledAfter),
+    { timeoutMs: 10_000, intervalMs: 250 },
+  );
   expectUnauthorized(after);
 });
 

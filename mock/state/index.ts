@@ -75,7 +75,9 @@ export class MockState {
     this.xivoUuid = options.xivoUuid ?? XIVO_UUID;
     this.seedUsers = options.users ?? DEFAULT_USERS;
     this.faults = options.faults ?? new Set();
-    this.release = options.release ?? playRelease();
+    const played = options.release ?? playRelease();
+    // Fault `release-behaviours-flipped`: every release-dependent behaviour answers the other way.
+    this.release = { name: played.name, has: (behaviour) => played.has(behaviour) !== this.faults.has('release-behaviours-flipped') };
     this.reset();
   }
 
