@@ -157,6 +157,7 @@ export const BEHAVIOUR_FAULTS = {
       'MISUSE-TOKEN-ELSEWHERE-401',
       'MISUSE-UNAUTHORIZED-SHAPE',
       'PASSWORD-REVOKES-TOKENS',
+      'LIFECYCLE-GET-UTC-FORMAT',
     ],
   },
   'no-cors': {

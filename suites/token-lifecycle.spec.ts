@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { covers } from './covers.ts';
 import { expectNoSuchToken } from './expectations.ts';
 import { expect, expectSameSecret, should, test } from './fixtures.ts';
+import { observe } from './releases.ts';
 import { pollUntil } from './time.ts';
 
 /** An ACL the configured user's token grants: every test here also lists the user's own tokens (obs. 8d, 9a). */
@@ -23,6 +24,18 @@ test("GET /token/{token} returns the token's data without any other credential",
   expect(res.data.metadata?.uuid, 'metadata.uuid').toBe(login.metadata.uuid);
   expect(res.data.session_uuid, 'session_uuid').toBe(login.session_uuid);
   expect(res.data.acl, 'acl').toEqual(login.acl);
+});
+
+test('GET /token/{token} gives the utc_ times with six fraction digits where the release does, with none before', covers('LIFECYCLE-GET-UTC-FORMAT'), async ({ api }) => {
+  // obs. 8a; from 25.02 (spec/releases.yaml): tokens are stored to the second, older releases print no fraction.
+  const login = await api.userLogin();
+  const res = await api.get(`/token/${login.token}`);
+  expect(res.status, res.describe()).toBe(200);
+  const issued = String(res.data?.utc_issued_at);
+  const fraction = observe('utc-read-timestamps-fraction', /\.\d+$/.test(issued), `GET /token/{t} utc_issued_at ${issued}`);
+  for (const field of ['utc_issued_at', 'utc_expires_at']) {
+    expect(String(res.data?.[field]), `${field}: ${res.describe()}`).toMatch(fraction ? /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/ : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+  }
 });
 
 test('HEAD /token/{token} answers 204 for a valid token, without a body', covers('LIFECYCLE-HEAD'), async ({ api }) => {

@@ -29,7 +29,7 @@ const isMobile = (value: unknown): boolean => typeof value === 'string' && value
 
 /** {@link tokenView} with the behaviour faults that change a token answer (mock/faults.ts). */
 function tokenAnswer(context: HandlerContext, record: AccessTokenRecord, mode: 'created' | 'read', refreshToken?: string): JsonObject {
-  const view = tokenView(record, context.state.xivoUuid, mode, refreshToken);
+  const view = tokenView(record, context.state.xivoUuid, mode, refreshToken, context.state.release.has('utc-read-timestamps-fraction'));
   // Fault `expires-at-off-by-an-hour`: expires_at in a UTC+1 local time, issued_at and the utc_ pair right.
   if (context.faults.has('expires-at-off-by-an-hour')) view.expires_at = tokenView({ ...record, expiresAtMs: record.expiresAtMs + 3_600_000 }, '', mode).expires_at!;
   // Fault `utc-expires-at-missing`.

@@ -30,11 +30,12 @@ const formattedSeconds = new Map<number, string>();
 
 /**
  * The `data` of a token answer. On creation every time has microseconds; read back, the local times
- * have none and the `utc_` ones `.000000` (obs. 8a). `refresh_token` only on an offline login.
+ * have none and the `utc_` ones `.000000` (obs. 8a) from 25.02, none before (`utc-read-timestamps-fraction`,
+ * spec/releases.yaml; `readFraction` false). `refresh_token` only on an offline login.
  */
-export function tokenView(record: AccessTokenRecord, xivoUuid: string, mode: 'created' | 'read', refreshToken?: string): JsonObject {
+export function tokenView(record: AccessTokenRecord, xivoUuid: string, mode: 'created' | 'read', refreshToken?: string, readFraction = true): JsonObject {
   const local = mode === 'created' ? microTimestamp : secondTimestamp;
-  const utc = mode === 'created' ? microTimestamp : (ms: number) => `${secondTimestamp(ms)}.000000`;
+  const utc = mode === 'created' ? microTimestamp : readFraction ? (ms: number) => `${secondTimestamp(ms)}.000000` : secondTimestamp;
   return {
     token: record.token,
     auth_id: record.userUuid,
