@@ -87,3 +87,17 @@ test('bad flags are usage errors that say what to fix', () => {
   fails(['--username', 'alice', '--password', 'x', '--admin-username', 'alice', '--admin-password-env', 'APW'], /must be another account/, { APW: 'y' });
   fails(['--grep', ' '], /--grep needs a pattern/);
 });
+
+test('--wazo-version (or WAZO_VERSION) is resolved and handed to the suite; an unknown release is a usage error', () => {
+  const given = resolveTestOptions(['--wazo-version', 'wazo-25.01'], {}, '/w');
+  assert.ok(given !== 'help');
+  assert.equal(given.wazoVersion, '25.01');
+  assert.equal(given.env.WAZO_VERSION, '25.01');
+  const fromEnv = resolveTestOptions([], { WAZO_VERSION: 'master' }, '/w');
+  assert.ok(fromEnv !== 'help');
+  assert.equal(fromEnv.wazoVersion, 'master');
+  const none = resolveTestOptions([], {}, '/w');
+  assert.ok(none !== 'help');
+  assert.equal(none.wazoVersion, undefined);
+  fails(['--wazo-version', '27.01'], /--wazo-version 27\.01 is not a supported wazo-auth release: give one of 24\.01 – master/);
+});

@@ -92,3 +92,9 @@ test('every release-dependent requirement names a behaviour of the table, and ev
   for (const b of named) assert.ok(table.behaviours.has(b), b);
   assert.deepEqual([...table.behaviours.keys()].filter((b) => !named.includes(b)), []);
 });
+
+test('docs/releases.md is the current rendering of the release table', async () => {
+  const { renderReleases } = await import('./releases-doc.ts');
+  const committed = readFileSync(new URL('../docs/releases.md', import.meta.url), 'utf8');
+  assert.equal(committed, renderReleases(table, loadRequirements()), 'run: npx tsx spec/releases-doc.ts > docs/releases.md');
+});

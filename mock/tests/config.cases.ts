@@ -31,6 +31,13 @@ describe('configuration', () => {
     assert.deepEqual([fromArgs.host, fromArgs.port, fromArgs.tls, fromArgs.logLevel, fromArgs.maxUserSessions, fromArgs.checkResponses], ['::1', 0, 'on', 'silent', 2, true]);
   });
 
+  test('the release played: the newest by default, --wazo-version, then WAZO_VERSION; unknown ones refused', () => {
+    assert.equal(resolveConfig([], {}).wazoVersion, '26.05');
+    assert.equal(resolveConfig([], { WAZO_VERSION: 'wazo-24.01' }).wazoVersion, '24.01');
+    assert.equal(resolveConfig(['--wazo-version', 'master'], { WAZO_VERSION: '24.01' }).wazoVersion, 'master');
+    assert.throws(() => resolveConfig(['--wazo-version', '23.17'], {}), (e: unknown) => e instanceof ConfigError && /not a supported wazo-auth release; give one of 24\.01 – master/.test(e.message));
+  });
+
   test('invalid values are refused with a hint', () => {
     const cases: [string[], RegExp][] = [
       [['--port', 'http'], /0 to 65535/],
