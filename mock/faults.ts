@@ -158,6 +158,7 @@ export const BEHAVIOUR_FAULTS = {
       'MISUSE-UNAUTHORIZED-SHAPE',
       'PASSWORD-REVOKES-TOKENS',
       'LIFECYCLE-GET-UTC-FORMAT',
+      'USERS-AUTHENTICATION-METHOD',
     ],
   },
   'no-cors': {

@@ -57,10 +57,10 @@ test('the clean mock must pass; the gate needs every fault killed and a clean pa
 });
 
 test('the tables show every fault, its expected and failed IDs and the verdict', () => {
-  const k = judgeFault('no-cors', ['CORS-PREFLIGHT'], result({ 'CORS-PREFLIGHT': 'failed', OTHER: 'failed' }), run);
+  const k = { ...judgeFault('no-cors', ['CORS-PREFLIGHT'], result({ 'CORS-PREFLIGHT': 'failed', OTHER: 'failed' }), run), release: '24.01' };
   const md = markdownTable([k], judgeClean(result({ A: 'passed' }, 0), run), 61_000, 2);
-  assert.match(md, /\| `no-cors` \| `CORS-PREFLIGHT` \| `CORS-PREFLIGHT`, OTHER \| killed \|/);
+  assert.match(md, /\| `no-cors` \| 24\.01 \| `CORS-PREFLIGHT` \| `CORS-PREFLIGHT`, OTHER \| killed \|/);
   assert.match(md, /Score: 1\/1 faults killed \(100%\)/);
   assert.match(md, /Wall time: 61\.0 s with 2 suite run/);
-  assert.match(terminalTable([k]), /no-cors\s+CORS-PREFLIGHT\s+CORS-PREFLIGHT, OTHER\s+KILLED/);
+  assert.match(terminalTable([k]), /no-cors\s+24\.01\s+CORS-PREFLIGHT\s+CORS-PREFLIGHT, OTHER\s+KILLED/);
 });

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { covers } from './covers.ts';
 import { expectUnauthorized } from './expectations.ts';
 import { expect, NEEDS_ADMIN, test } from './fixtures.ts';
+import { observe } from './releases.ts';
 
 test('POST /users by an administrator answers 200 with the user, never its password', covers('USERS-CREATE'), async ({ api, target }) => {
   // obs. 10a
@@ -64,6 +65,17 @@ test('GET /users/{uuid} returns the user', covers('USERS-GET'), async ({ api, ac
   expect(res.body.uuid, res.describe()).toBe(bob.uuid);
   expect(res.body.username, res.describe()).toBe(bob.username);
   expect(res.body.purpose, res.describe()).toBe('user');
+});
+
+test('user records carry authentication_method where the release has it, and none before', covers('USERS-AUTHENTICATION-METHOD'), async ({ api, accounts, target }) => {
+  // obs. 10a, 10c; from 24.08 (spec/releases.yaml).
+  test.skip(!target.hasAdmin, NEEDS_ADMIN);
+  const bob = await accounts.create('auth-method');
+  const res = await api.get(`/users/${bob.uuid}`, { token: await api.adminToken() });
+  expect(res.status, res.describe()).toBe(200);
+  const present = observe('user-authentication-method', 'authentication_method' in (res.body ?? {}), `GET /users/{uuid} keys: ${Object.keys(res.body ?? {}).sort().join(', ')}`);
+  expect('authentication_method' in bob.record, `POST /users answered like GET /users/{uuid}: ${JSON.stringify(Object.keys(bob.record))}`).toBe(present);
+  if (present) expect(typeof res.body.authentication_method, res.describe()).toBe('string');
 });
 
 test('an unknown user uuid gets 404 unknown-user', covers('USERS-GET-UNKNOWN-404'), async ({ api, target }) => {

@@ -17,7 +17,7 @@ function existingUser(context: HandlerContext) {
 }
 
 const listUsers: Handler = (context) => {
-  const views = context.state.users.list().map(userView);
+  const views = context.state.users.list().map((u) => userView(u, context.state.release));
   const { total, filtered, items } = listPage(views, context.params.query, USER_LIST);
   return { status: 200, body: { filtered, total, items } };
 };
@@ -45,10 +45,10 @@ const createUser: Handler = (context) => {
     tenantUuid: tenant ?? context.state.users.list()[0]?.tenantUuid ?? '',
   });
   // 200, not 201 (obs. 10a); fault `user-creation-201` answers the REST-textbook 201.
-  return { status: context.faults.has('user-creation-201') ? 201 : 200, body: userView(user) };
+  return { status: context.faults.has('user-creation-201') ? 201 : 200, body: userView(user, context.state.release) };
 };
 
-const getUser: Handler = (context) => ({ status: 200, body: userView(existingUser(context)) });
+const getUser: Handler = (context) => ({ status: 200, body: userView(existingUser(context), context.state.release) });
 
 const updateUser: Handler = (context) => {
   const user = existingUser(context);
@@ -63,7 +63,7 @@ const updateUser: Handler = (context) => {
     purpose: str(body.purpose) ?? user.purpose,
     enabled: typeof body.enabled === 'boolean' ? body.enabled : user.enabled,
   });
-  return { status: 200, body: userView(updated ?? user) };
+  return { status: 200, body: userView(updated ?? user, context.state.release) };
 };
 
 const deleteUser: Handler = (context) => {

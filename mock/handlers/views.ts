@@ -61,9 +61,9 @@ export function tokenView(record: AccessTokenRecord, xivoUuid: string, mode: 'cr
   };
 }
 
-/** A user, never with its password (obs. 10a). */
-export function userView(user: UserRecord): JsonObject {
-  return {
+/** A user, never with its password (obs. 10a); `authentication_method` from 24.08 (`user-authentication-method`). */
+export function userView(user: UserRecord, release: PlayedRelease): JsonObject {
+  const view: JsonObject = {
     uuid: user.uuid,
     username: user.username,
     firstname: user.firstname,
@@ -72,8 +72,9 @@ export function userView(user: UserRecord): JsonObject {
     emails: user.emails.map((e) => ({ uuid: e.uuid, address: e.address, main: e.main, confirmed: e.confirmed })),
     enabled: user.enabled,
     tenant_uuid: user.tenantUuid,
-    authentication_method: user.authenticationMethod,
   };
+  if (release.has('user-authentication-method')) view.authentication_method = user.authenticationMethod;
+  return view;
 }
 
 /** A refresh token as listed: no value, no expiry (obs. 9a); `metadata` from 25.09 (`refresh-token-metadata`). */

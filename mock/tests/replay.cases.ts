@@ -173,16 +173,19 @@ function replyShape(reply: Reply, contentType: string): Shape {
   return contentType === 'application/json' ? shapeOf(reply.json) : 'text';
 }
 
-/** The first way the mock's answer differs from the expected one, or undefined. */
-function difference(reply: Reply, expected: Exchange['expected']): string | undefined {
-  if (reply.status !== expected.status) return `status: expected ${expected.status}, got ${reply.status} (${reply.text.slice(0, 300)})`;
+/** How the mock's answer differs from the expected one (empty: it does not). */
+function differences(reply: Reply, expected: Exchange['expected']): string[] {
+  const out: string[] = [];
+  if (reply.status !== expected.status) out.push(`status: expected ${expected.status}, got ${reply.status} (${reply.text.slice(0, 300)})`);
   const contentType = (reply.headers['content-type'] ?? '').split(';')[0]!.trim();
-  if (contentType !== expected.contentType) return `content type: expected ${expected.contentType}, got ${contentType}`;
+  if (contentType !== expected.contentType) out.push(`content type: expected ${expected.contentType}, got ${contentType}`);
   const names = Object.keys(reply.headers).filter((h) => !IGNORED_HEADERS.includes(h)).sort();
-  if (names.join() !== expected.headers.join()) return `header names: expected [${expected.headers.join(', ')}], got [${names.join(', ')}]`;
-  if (expected.body === 'truncated') return undefined;
-  const mismatch = shapeMismatch(replyShape(reply, contentType), expected.body);
-  return mismatch === undefined ? undefined : `body shape: ${mismatch}`;
+  if (names.join() !== expected.headers.join()) out.push(`header names: expected [${expected.headers.join(', ')}], got [${names.join(', ')}]`);
+  if (expected.body !== 'truncated') {
+    const mismatch = shapeMismatch(replyShape(reply, contentType), expected.body);
+    if (mismatch !== undefined) out.push(`body shape: ${mismatch}`);
+  }
+  return out;
 }
 
 /** One describe: the fixture's exchanges, in order, against a mock playing `wazoVersion`. */
@@ -215,13 +218,13 @@ async function replay(title: string, fixture: Fixture, wazoVersion: string): Pro
         learn(context.live, exchange.expected.issued, reply);
         const deliberate = deliberates[exchange.id];
         const expected = deliberate ? { ...exchange.expected, status: deliberate.status, body: deliberate.body, contentType: 'application/json' } : exchange.expected;
-        const problem = difference(reply, expected);
+        const problems = differences(reply, expected);
         const gap = gaps[exchange.id];
         if (gap !== undefined) {
-          tc.skip(`KNOWN_GAPS[${release}]: ${gap}${problem === undefined ? ' -- the mock now answers like the release: remove this entry' : ''}`);
+          tc.skip(`KNOWN_GAPS[${release}]: ${gap}${problems.length === 0 ? ' -- the mock now answers like the release: remove this entry' : ''}`);
           return;
         }
-        assert.equal(problem, undefined, `${label}: ${problem}`);
+        assert.deepEqual(problems, [], `${label}: ${problems.join('; ')}`);
       });
     }
   });
