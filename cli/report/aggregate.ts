@@ -131,7 +131,7 @@ export function judgeRelease(tests: TestRecord[], given: string | null, table: R
     summary =
       status === 'consistent'
         ? `judged as wazo-auth ${given} (given)${observations.length ? '; its release-dependent answers agree' : ''}`
-        : `judged as wazo-auth ${given} (given), but ${new Set(contradictions.map((c) => c.behaviour)).size} release-dependent behaviour(s) differ: ${describeSpan(table, observations)}`;
+        : `judged as wazo-auth ${given} (given), but ${new Set(contradictions.map((c) => c.behaviour)).size} release-dependent behaviour(s) differ: ${describeSpan(table, contradictions)}`;
   } else if (observations.length === 0) {
     status = 'not-observed';
     summary = `release not inferred: no release-dependent behaviour was met; judged against any supported release (${table.label(table.releases)})`;
