@@ -51,6 +51,8 @@ export interface ReleaseTable {
   /** Releases recorded on the real service (spec/fixtures/releases/). */
   recorded: readonly string[];
   behaviours: ReadonlyMap<string, Behaviour>;
+  /** Differences known from upstream's history that no requirement checks yet. */
+  unchecked: readonly { title: string; since: string; source: string }[];
   /** The supported release a user typed (`26.05`, `wazo-26.05`, `master`), or undefined. */
   resolve(text: string): string | undefined;
   /** Whether `behaviour` holds in `release`. */
@@ -77,6 +79,7 @@ export function buildReleaseTable(source: string): ReleaseTable {
     newest?: unknown;
     recorded?: unknown[];
     behaviours?: Record<string, Partial<Behaviour>>;
+    unchecked?: { title?: unknown; since?: unknown; source?: unknown }[];
   };
   const releases = (doc.releases ?? []).map(String);
   if (releases.length === 0 || releases.at(-1) !== 'master') throw new SpecError('releases.yaml: `releases` must list the supported releases, oldest first, master last');
@@ -100,6 +103,10 @@ export function buildReleaseTable(source: string): ReleaseTable {
     behaviours.set(name, { name, title: b.title, since, until, source: b.source, observed });
   }
 
+  const unchecked = (doc.unchecked ?? []).map((u, i) => {
+    if (typeof u.title !== 'string' || typeof u.source !== 'string') throw new SpecError(`releases.yaml: unchecked entry ${i + 1} needs a title and a source`);
+    return { title: u.title, since: known(`unchecked entry ${i + 1}`, String(u.since)), source: u.source };
+  });
   const index = (r: string) => position.get(r)!;
   const holds = (behaviour: string, release: string): boolean => {
     const b = behaviours.get(behaviour);
@@ -131,6 +138,7 @@ export function buildReleaseTable(source: string): ReleaseTable {
     newest,
     recorded,
     behaviours,
+    unchecked,
     resolve(text) {
       const t = text.trim().toLowerCase().replace(/^wazo-/, '');
       return position.has(t) ? t : undefined;
