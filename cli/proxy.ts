@@ -168,7 +168,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 export const PRISM_RANGE = '^5.14.2';
 
 /** What `wazo-auth-kit proxy` says when Prism is not installed next to the kit. */
-export const PRISM_MISSING = `proxy runs Prism, which is not installed (an optional peer dependency of the kit: about 50 MB, so not installed by default). Install it next to the kit with "npm i -D @stoplight/prism-cli@${PRISM_RANGE}", then run the command again`;
+export const PRISM_MISSING = `proxy runs Prism, which is not installed (an optional peer dependency of the kit: about 90 MB, so not installed with it). Install it next to the kit with "npm i -D @stoplight/prism-cli@${PRISM_RANGE}", then run the command again`;
 
 /** The path of Prism's command-line script, or undefined when @stoplight/prism-cli is not installed. */
 export function prismScript(): string | undefined {
