@@ -8,7 +8,9 @@
  *   WAZO_AUTH_URL=https://wazo.example.com/api/auth/0.1 \
  *   WAZO_USERNAME=alice WAZO_PASSWORD=... npx playwright test
  */
+import { resolve } from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
+import { codePath, dataPath, SOURCE_EXTENSION } from './spec/package-root.ts';
 import { target } from './suites/target.ts';
 
 const t = target();
@@ -19,8 +21,14 @@ const t = target();
  */
 const mockRelease = process.env.WAZO_KIT_MOCK_WAZO_VERSION || t.wazoVersion;
 
+/**
+ * Everything a run writes goes to the caller's directory (the CLI passes it; a plain `npx playwright
+ * test` runs from it), never next to this file: installed, that is node_modules/wazo-auth-kit/dist/.
+ */
+const callerDir = process.env.WAZO_KIT_CALLER_CWD || process.cwd();
+
 /** Where reports land (the CLI's --reports maps onto WAZO_KIT_REPORTS_DIR). */
-const reportsDir = process.env.WAZO_KIT_REPORTS_DIR ?? 'reports';
+const reportsDir = resolve(callerDir, process.env.WAZO_KIT_REPORTS_DIR ?? 'reports');
 
 /**
  * Reporters. cli/report/reporter.ts prints the progress (requirement IDs first) and the summary, and
@@ -28,16 +36,17 @@ const reportsDir = process.env.WAZO_KIT_REPORTS_DIR ?? 'reports';
  * properties, expected failures as skipped); Playwright's own HTML report goes to html/.
  */
 const reporters: ReporterDescription[] = [
-  ['./cli/report/reporter.ts', { outputDir: reportsDir }],
+  // Absolute paths: this file runs as TypeScript in a clone and compiled (dist/, .js) when installed.
+  [codePath('cli/report/reporter.ts'), { outputDir: reportsDir }],
   ['html', { outputFolder: `${reportsDir}/html`, open: 'never' }],
 ];
 
 export default defineConfig({
-  testDir: 'suites',
-  testMatch: '**/*.spec.ts',
+  testDir: codePath('suites'),
+  testMatch: `**/*.spec${SOURCE_EXTENSION}`,
   // Not test-results/ itself: Playwright empties outputDir at each start, and the cleanup registry of
   // an interrupted run (test-results/wazo-auth-kit-cleanup/) must survive until the next run removes it.
-  outputDir: 'test-results/playwright',
+  outputDir: resolve(callerDir, 'test-results/playwright'),
   fullyParallel: true,
   // The tests wait on the network, not the CPU: more workers than cores pays off (expiry tests overlap).
   workers: Number(process.env.WAZO_KIT_WORKERS) || 4,
@@ -47,8 +56,8 @@ export default defineConfig({
   // the users walk of spec-conformance.spec.ts over a minute, on a loaded 2-core machine running 24.01.
   timeout: t.embeddedMock ? 30_000 : 120_000,
   expect: { timeout: 5_000 },
-  globalSetup: './suites/global-setup.ts',
-  globalTeardown: './suites/global-teardown.ts',
+  globalSetup: codePath('suites/global-setup.ts'),
+  globalTeardown: codePath('suites/global-teardown.ts'),
   reporter: reporters,
   use: {
     // No traces, videos or screenshots: traces would capture credentials and tokens.
@@ -63,7 +72,7 @@ export default defineConfig({
         // `--tls auto`: the suite speaks plain HTTP to /0.1; the @wazo/sdk profile (suites/sdk.spec.ts)
         // needs HTTPS under /api/auth/0.1 on the same port.
         // Started as users start it (`wazo-auth-kit mock`, from its cached JavaScript bundle).
-        command: `node bin/wazo-auth-kit.js mock --host 127.0.0.1 --port ${t.mockPort} --tls auto --log-level error${mockRelease ? ` --wazo-version ${mockRelease}` : ''}`,
+        command: `"${process.execPath}" "${dataPath('bin/wazo-auth-kit.js')}" mock --host 127.0.0.1 --port ${t.mockPort} --tls auto --log-level error${mockRelease ? ` --wazo-version ${mockRelease}` : ''}`,
         url: `http://127.0.0.1:${t.mockPort}/0.1/api/api.yml`,
         reuseExistingServer: false,
         timeout: 30_000,

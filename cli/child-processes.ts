@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { DEFAULT_USERS } from '../mock/state/seed.ts';
 import type { ConformanceResult } from './report/model.ts';
-import { REPO_ROOT } from './playwright-run.ts';
+import { codePath } from '../spec/package-root.ts';
+import { REPO_ROOT, SUITE_CONFIG } from './playwright-run.ts';
 
 const live = new Set<ChildProcess>();
 
@@ -205,7 +206,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     ...(options.wazoVersion ? { WAZO_VERSION: options.wazoVersion } : {}),
     FORCE_COLOR: '0',
   });
-  const args = [cli, 'test', '--config', join(REPO_ROOT, 'playwright.config.ts'), '--reporter', './cli/report/reporter.ts', '--output', join(options.dir, 'playwright')];
+  const args = [cli, 'test', '--config', SUITE_CONFIG, '--reporter', codePath('cli/report/reporter.ts'), '--output', join(options.dir, 'playwright')];
   if (options.grep) args.push('--grep', options.grep);
   const child = startChild(process.execPath, args, { env, stdio: 'pipe' });
   const output = tail(child, 20_000);

@@ -24,13 +24,21 @@ interface Step {
 const source = readFileSync(join(REPO_ROOT, 'examples', 'github-actions.yml'), 'utf8');
 const workflow = parse(source) as { jobs: Record<string, { steps: Step[] }> };
 const steps = Object.values(workflow.jobs)[0]!.steps;
-const gate = steps.find((s) => s.run?.includes('wazo-auth-kit test'))!;
+const gate = steps.find((s) => /wazo-auth-kit(@\S+)? test/.test(s.run ?? ''))!;
 
 test('the gate step uses only flags that `wazo-auth-kit test` has', () => {
   assert.ok(gate, 'a step runs wazo-auth-kit test');
-  const flags = [...gate.run!.matchAll(/(?<![\w-])--[a-z-]+/g)].map((m) => m[0]);
+  // npx's own `--yes` aside, every flag is the kit's.
+  const flags = [...gate.run!.replace('npx --yes', 'npx').matchAll(/(?<![\w-])--[a-z-]+/g)].map((m) => m[0]);
   assert.ok(flags.length >= 3);
   for (const flag of flags) assert.ok(TEST_USAGE.includes(flag), `${flag} is documented in wazo-auth-kit test --help`);
+});
+
+test('the kit comes from the registry, pinned to the minor version of this package, not from a clone', () => {
+  const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const pinned = /npx --yes wazo-auth-kit@(\S+) test/.exec(gate.run!)?.[1];
+  assert.equal(pinned, version.split('.').slice(0, 2).join('.'));
+  assert.doesNotMatch(source, /npm ci|git clone|repository: .*wazo-auth-kit/);
 });
 
 test('URL and credentials come from secrets; no literal password', () => {
@@ -52,7 +60,8 @@ test('the summary and the upload run even when the gate failed', () => {
 
 test('the gate script stops with exit 2 and one line when the URL secret is missing or wrong', () => {
   // The step's script, with npx replaced by this clone's bin (no network, no install).
-  const script = gate.run!.replace('npx wazo-auth-kit', `node ${join(REPO_ROOT, 'bin', 'wazo-auth-kit.js')}`);
+  const script = gate.run!.replace(/npx --yes wazo-auth-kit@\S+/, `node ${join(REPO_ROOT, 'bin', 'wazo-auth-kit.js')}`);
+  assert.notEqual(script, gate.run);
   const cwd = mkdtempSync(join(tmpdir(), 'wak-ci-'));
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WAZO_')));
   for (const [url, message] of [

@@ -2,11 +2,12 @@
  * The `wazo-auth-kit` command line: dispatches to one sub-command and returns its exit status.
  */
 import { readFileSync } from 'node:fs';
+import { dataPath } from '../spec/package-root.ts';
 import { CliError, EXIT } from './errors.ts';
 
 export { EXIT };
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(dataPath('package.json'), 'utf8')) as { version: string };
 
 interface Command {
   summary: string;

@@ -1,13 +1,18 @@
 /**
- * Runs `playwright test` with the repository's configuration, from any working directory, and passes
- * Ctrl-C on so that the suite's teardown (deleting the tokens and users it created) still runs.
+ * Runs `playwright test` with the kit's own configuration (never the user's playwright.config.*), from
+ * the user's working directory (where the reports and test-results/ go, never into the kit's folder,
+ * which is node_modules/ when installed), and passes Ctrl-C on so that the suite's teardown (deleting
+ * the tokens and users it created) still runs.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { codePath, PACKAGE_ROOT } from '../spec/package-root.ts';
 
-/** The repository root (where playwright.config.ts lives). */
-export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** The kit's root: the clone, or the installed package's folder (where package.json and spec/ are). */
+export const REPO_ROOT = PACKAGE_ROOT;
+
+/** The suite's Playwright configuration: playwright.config.ts in a clone, dist/playwright.config.js when compiled. */
+export const SUITE_CONFIG = codePath('playwright.config.ts');
 
 /** How the Playwright process ended. */
 export interface PlaywrightExit {
@@ -20,8 +25,8 @@ export interface PlaywrightExit {
 /** Spawns the local @playwright/test CLI and resolves when it exits. */
 export function runPlaywright(args: string[], env: NodeJS.ProcessEnv, options: { onInterrupt?: (count: number) => void } = {}): Promise<PlaywrightExit> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const child = spawn(process.execPath, [cli, 'test', '--config', `${REPO_ROOT}playwright.config.ts`, ...args], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [cli, 'test', '--config', SUITE_CONFIG, ...args], {
+    cwd: process.cwd(),
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
     // Its own process group: a terminal's Ctrl-C reaches only us, and we pass it on exactly once.

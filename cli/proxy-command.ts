@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { stopAllChildren } from './child-processes.ts';
 import { checkUrl } from './test-options.ts';
 import { EXIT, UsageError } from './errors.ts';
-import { bypassReasons, describeExchange, groupFindings, startPrismProxy, tally, type ProxiedExchange } from './proxy.ts';
+import { bypassReasons, describeExchange, groupFindings, PRISM_MISSING, prismScript, startPrismProxy, tally, type ProxiedExchange } from './proxy.ts';
 
 /** `wazo-auth-kit proxy --help`. */
 export const PROXY_USAGE = `Usage: wazo-auth-kit proxy --target URL [options]
@@ -57,6 +57,7 @@ export async function proxyCommand(argv: string[]): Promise<number> {
   }
   if (values.target === undefined) throw new UsageError('proxy needs --target URL, the server to check (e.g. --target http://127.0.0.1:9497/0.1)');
   const target = checkUrl(values.target, '--target');
+  if (!prismScript()) throw new UsageError(PRISM_MISSING);
   const port = Number(values.port ?? 4010);
   if (!/^\d+$/.test(values.port ?? '4010') || port > 65535) throw new UsageError(`--port ${values.port}: give a port number from 0 to 65535`);
 

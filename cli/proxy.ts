@@ -164,11 +164,27 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** The Prism version range the kit is checked with (package.json peerDependencies). */
+export const PRISM_RANGE = '^5.14.2';
+
+/** What `wazo-auth-kit proxy` says when Prism is not installed next to the kit. */
+export const PRISM_MISSING = `proxy runs Prism, which is not installed (an optional peer dependency of the kit: about 90 MB, so not installed with it). Install it next to the kit with "npm i -D @stoplight/prism-cli@${PRISM_RANGE}", then run the command again`;
+
+/** The path of Prism's command-line script, or undefined when @stoplight/prism-cli is not installed. */
+export function prismScript(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts Prism on a free internal port and the front on `options.port`; resolves once both serve. */
 export async function startPrismProxy(options: PrismProxyOptions): Promise<PrismProxy> {
   const spec = loadSpec(options.releases);
   const prismPort = await freePort();
-  const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+  const prismBin = prismScript();
+  if (!prismBin) throw new Error(PRISM_MISSING);
   // Prism gets the description as it holds for those releases (a header some releases lack is optional).
   const described = join(mkdtempSync(join(tmpdir(), 'wazo-auth-kit-prism-')), 'wazo-auth.json');
   writeFileSync(described, JSON.stringify(spec.document), { mode: 0o600 });

@@ -10,9 +10,10 @@ import { loadSpec } from '../spec/loader.ts';
 import { loadReleases } from '../spec/releases.ts';
 import { BEHAVIOUR_FAULTS, FAULT_NAMES, isBehaviourFault, unknownFaultMessage, type BehaviourFault } from './faults.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
-import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USERS, type SeedUser } from './state/seed.ts';
-import type { TlsMode } from './server.ts';
-import { readTlsFiles } from './tls.ts';
+import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USERS, type SeedUser, type UserEntry } from './state/seed.ts';
+
+export type { UserEntry };
+import { readTlsFiles, type TlsMode } from './tls.ts';
 
 /** A configuration mistake, with what to do about it. */
 export class ConfigError extends Error {
@@ -155,10 +156,15 @@ export function readUsersFile(path: string): SeedUser[] {
   }
   const list = Array.isArray(document) ? document : (document as { users?: unknown } | null)?.users;
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError(`--users ${path}: expected a non-empty list of users, or {users: [...]}; see --help.`);
+  return checkUsers(list, `--users ${path}`);
+}
+
+/** Checks the entries of a users file (or of `startMock({ users })`); `origin` starts each error message. */
+export function checkUsers(list: readonly unknown[], origin: string): SeedUser[] {
   const purposes = ((loadSpec().document.components as { schemas: Record<string, { enum?: string[] }> }).schemas.Purpose?.enum ?? ['user']) as SeedUser['purpose'][];
   const seen = new Set<string>();
   return list.map((entry: unknown, index: number) => {
-    const where = `--users ${path}: user #${index + 1}`;
+    const where = `${origin}: user #${index + 1}`;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new ConfigError(`${where} must be a mapping with at least username and password.`);
     const u = entry as Record<string, unknown>;
     const text = (key: string, required = false): string | null => {

@@ -20,10 +20,9 @@ import { collectGarbage, COLLECT_AFTER_SWEEPING } from './memory.ts';
 import { corsHeaders } from './cors.ts';
 import { MockState } from './state/index.ts';
 import type { SeedUser } from './state/seed.ts';
-import { cachedCertificate, generateAndCacheCertificate, type TlsMaterial } from './tls.ts';
+import { cachedCertificate, generateAndCacheCertificate, type TlsMaterial, type TlsMode } from './tls.ts';
 
-/** TLS modes: `auto` = HTTP and HTTPS on the same port, `on` = HTTPS only, `off` = HTTP only. */
-export type TlsMode = 'auto' | 'on' | 'off';
+export type { TlsMode } from './tls.ts';
 
 /** Options of {@link startMockServer}. Every field has a default. */
 export interface MockServerOptions {

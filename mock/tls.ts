@@ -10,6 +10,9 @@ import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
+/** TLS modes: `auto` = HTTP and HTTPS on the same port, `on` = HTTPS only, `off` = HTTP only. */
+export type TlsMode = 'auto' | 'on' | 'off';
+
 /** A PEM certificate and its private key. */
 export interface TlsMaterial {
   cert: string;

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { dataPath } from './package-root.ts';
 import { loadReleases } from './releases.ts';
 
 // ajv-formats ships CommonJS; under ESM its function sits on `default` (once or twice, depending on
@@ -18,7 +18,7 @@ type AddFormats = (ajv: Ajv2020) => Ajv2020;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 /** Default location of the description, next to this file. */
-export const SPEC_PATH = fileURLToPath(new URL('./wazo-auth.yaml', import.meta.url));
+export const SPEC_PATH = dataPath('spec/wazo-auth.yaml');
 
 export type JsonObject = Record<string, unknown>;
 export type HttpMethod = 'get' | 'head' | 'post' | 'put' | 'delete' | 'patch' | 'options';

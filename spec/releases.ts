@@ -5,8 +5,8 @@
  * compared by their position in the table, where `master` comes last.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseCached, SpecError } from './loader.ts';
+import { dataPath } from './package-root.ts';
 
 /** A behaviour that holds in some supported releases and not in others. */
 export interface Behaviour {
@@ -70,7 +70,7 @@ export interface ReleaseTable {
   infer(observations: readonly Observation[], given?: string | null): ReleaseVerdict;
 }
 
-export const RELEASES_PATH = fileURLToPath(new URL('./releases.yaml', import.meta.url));
+export const RELEASES_PATH = dataPath('spec/releases.yaml');
 
 /** Parses and checks the table (known releases in since/until/observed, observed agreeing with the range). */
 export function buildReleaseTable(source: string): ReleaseTable {

@@ -2,9 +2,9 @@
  * Reads spec/requirements.yaml, the catalogue of rules the conformance suite asserts.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { SpecError } from './loader.ts';
+import { dataPath } from './package-root.ts';
 import { loadReleases } from './releases.ts';
 
 /** `must` fails the gate; `should` is reported as a warning. */
@@ -29,7 +29,7 @@ export interface Catalogue {
   has(id: string): boolean;
 }
 
-export const REQUIREMENTS_PATH = fileURLToPath(new URL('./requirements.yaml', import.meta.url));
+export const REQUIREMENTS_PATH = dataPath('spec/requirements.yaml');
 
 const ID = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;
 

@@ -8,8 +8,7 @@
  * and refresh tokens go first, users last.
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import { send } from './http.ts';
 import { shortToken } from './redact.ts';
 import type { Credentials, Target } from './target.ts';
@@ -29,10 +28,11 @@ export type CleanupEntry =
   | { kind: 'user'; uuid: string; username?: string };
 
 /**
- * Where the registry files live: outside Playwright's outputDir (which Playwright empties at the start
+ * Where the registry files live (test-results/ of the caller's directory, as the suite's other output):
+ * outside Playwright's outputDir (which Playwright empties at the start
  * of every run) so that a killed run's records survive until the next run cleans them up.
  */
-export const CLEANUP_DIR = process.env.WAZO_KIT_CLEANUP_DIR ?? fileURLToPath(new URL('../test-results/wazo-auth-kit-cleanup/', import.meta.url));
+export const CLEANUP_DIR = process.env.WAZO_KIT_CLEANUP_DIR ?? resolve(process.env.WAZO_KIT_CALLER_CWD || process.cwd(), 'test-results', 'wazo-auth-kit-cleanup');
 
 /** The registry of one test (or of the global setup). */
 export class CleanupRegistry {

@@ -9,6 +9,9 @@
  */
 import type { Target } from './target.ts';
 
+/** The skip reason of the @wazo/sdk profile when the SDK is not installed next to the kit. */
+export const SDK_NOT_INSTALLED = 'install @wazo/sdk to check SDK compatibility';
+
 /** The SDK's settings for this target. */
 export interface SdkTarget {
   /** `host[:port]`, the SDK's `server` option. */

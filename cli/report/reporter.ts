@@ -14,11 +14,11 @@
  * | WAZO_KIT_GREP            | —                | the --grep pattern, to explain skips      | none                  |
  */
 import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { SPEC_PATH } from '../../spec/loader.ts';
+import { PACKAGE_ROOT } from '../../spec/package-root.ts';
 import { loadReleases } from '../../spec/releases.ts';
 import { loadRequirements, type Catalogue } from '../../spec/requirements.ts';
 import { loadExpectedFailures, type ExpectedFailures } from '../expected-failures.ts';
@@ -26,7 +26,7 @@ import { passwordsFromEnv, redact, redactDeep, safeUrl } from '../redact.ts';
 import { aggregate } from './aggregate.ts';
 import { installedSdkVersion } from './sdk-compat.ts';
 import type { ConformanceResult, Evidence, TestRecord } from './model.ts';
-import { displayPath, paint, printSummary, progressLine } from './terminal.ts';
+import { callerDirectory, displayPath, paint, printSummary, progressLine } from './terminal.ts';
 import { writeReports } from './write-reports.ts';
 
 /** Options accepted in playwright.config.ts: `['./cli/report/reporter.ts', { outputDir: 'reports' }]`. */
@@ -36,7 +36,7 @@ export interface KitReporterOptions {
   expectFailures?: string;
 }
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = PACKAGE_ROOT;
 const MAX_MESSAGE = 1200;
 const MAX_EVIDENCE = 5;
 
@@ -48,7 +48,7 @@ const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 /** Playwright reporter writing the conformance reports; see the module comment. */
 export default class KitReporter implements Reporter {
   private readonly options: KitReporterOptions;
-  private outputDir = resolve(REPO, 'reports');
+  private outputDir = resolve(callerDirectory(), 'reports');
   private strict = false;
   private grep: string | null = null;
   private expectFile: string | null = null;
@@ -71,14 +71,14 @@ export default class KitReporter implements Reporter {
   }
 
   /** Resolves the settings (see the module comment); Playwright calls it once, before any test. */
-  onBegin(config: FullConfig, suite: Suite): void {
-    const base = config.configFile ? dirname(config.configFile) : process.cwd();
+  onBegin(_config: FullConfig, suite: Suite): void {
+    // A relative directory is the caller's: reports never land inside the kit (node_modules/ when installed).
     const dir = process.env.WAZO_KIT_REPORTS_DIR || this.options.outputDir;
-    this.outputDir = dir ? resolve(base, dir) : resolve(base, 'reports');
+    this.outputDir = resolve(callerDirectory(), dir || 'reports');
     this.strict = truthy(process.env.WAZO_KIT_STRICT) || this.options.strict === true;
     this.grep = process.env.WAZO_KIT_GREP || null;
     const file = process.env.WAZO_KIT_EXPECT_FAILURES || this.options.expectFailures;
-    this.expectFile = file ? resolve(base, file) : null;
+    this.expectFile = file ? resolve(callerDirectory(), file) : null;
     this.catalogue = loadRequirements();
     if (this.expectFile) {
       try {

@@ -3,17 +3,17 @@
  * only description; the TypeScript types in model.ts are checked against it on every write).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { formatErrors } from '../../spec/loader.ts';
+import { dataPath } from '../../spec/package-root.ts';
 
 // ajv-formats ships CommonJS; under ESM its function sits on `default` (as in spec/loader.ts).
 type AddFormats = (ajv: Ajv2020) => unknown;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 /** Location of the JSON Schema of conformance.json. */
-export const RESULT_SCHEMA_PATH = fileURLToPath(new URL('../../spec/conformance-result.schema.json', import.meta.url));
+export const RESULT_SCHEMA_PATH = dataPath('spec/conformance-result.schema.json');
 
 let validator: ValidateFunction | undefined;
 

@@ -41,6 +41,21 @@ export interface SeedUser {
   authentication_method: string;
 }
 
+/** A user as a users file (or `startMock({ users })`) gives it: only username and password are required. */
+export interface UserEntry {
+  username: string;
+  password: string;
+  uuid?: string;
+  firstname?: string | null;
+  lastname?: string | null;
+  email?: string | null;
+  purpose?: SeedUser['purpose'];
+  /** Granted on top of the default user policy. */
+  acl?: string[];
+  tenant_uuid?: string;
+  authentication_method?: string;
+}
+
 /** admin/admin-secret and alice/alice-pw, as in the reference recording. */
 export const DEFAULT_USERS: readonly SeedUser[] = [
   {
