@@ -35,6 +35,9 @@ export interface BehaviourFaultInfo {
   appliesWhere?: string;
 }
 
+/** How long a refresh token works under the fault `refresh-tokens-die`: "a few seconds" (issue 14). */
+export const REFRESH_TOKEN_LIFETIME_S = 5;
+
 /**
  * Every named fault: name → what it breaks. The only declaration; the CLI, the developer controls,
  * the mutation gate and the docs read it from here.
@@ -89,6 +92,10 @@ export const BEHAVIOUR_FAULTS = {
   },
   'refresh-tokens-expire': {
     description: 'a refresh token stops working once every session created with it has expired',
+    requirements: ['REFRESH-NO-EXPIRY'],
+  },
+  'refresh-tokens-die': {
+    description: `a refresh token is refused ${REFRESH_TOKEN_LIFETIME_S} s after it was created, live sessions or not (a short-lived token passed off as a permanent one)`,
     requirements: ['REFRESH-NO-EXPIRY'],
   },
   'refresh-delete-not-revoking': {

@@ -9,7 +9,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { send } from './http.ts';
+import { basicAuthorization as basic, send } from './http.ts';
 import { shortToken } from './redact.ts';
 import type { Credentials, Target } from './target.ts';
 
@@ -94,7 +94,6 @@ function alive(pid: unknown): boolean {
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
-const basic = (c: Credentials) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
 
 /** The access token of a POST /token answer (with or without the `data` envelope). */
 function tokenOf(body: unknown): string | undefined {

@@ -13,10 +13,16 @@ import { parseTimestamp, secondsBetween } from './time.ts';
 
 interface ListedTest {
   title: string;
+  /** The spec file, relative to suites/. */
+  file: string;
   annotations: { type: string; description?: string }[];
 }
 
+let listed: ListedTest[] | undefined;
+
+/** Every test of the suite, in the order Playwright hands them out (`--list`, once per process). */
 function listTests(): ListedTest[] {
+  if (listed) return listed;
   const root = fileURLToPath(new URL('..', import.meta.url));
   const out = execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url)), 'test', '--list', '--reporter=json'], {
     cwd: root,
@@ -24,13 +30,14 @@ function listTests(): ListedTest[] {
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, WAZO_AUTH_URL: '', WAZO_KIT_MOCK_PORT: '1' },
   });
-  type Suite = { specs?: { title: string; tests: { annotations: ListedTest['annotations'] }[] }[]; suites?: Suite[] };
+  type Suite = { specs?: { title: string; file: string; tests: { annotations: ListedTest['annotations'] }[] }[]; suites?: Suite[] };
   const tests: ListedTest[] = [];
   const walk = (suite: Suite) => {
-    for (const spec of suite.specs ?? []) for (const t of spec.tests) tests.push({ title: spec.title, annotations: t.annotations });
+    for (const spec of suite.specs ?? []) for (const t of spec.tests) tests.push({ title: spec.title, file: spec.file, annotations: t.annotations });
     for (const child of suite.suites ?? []) walk(child);
   };
   for (const suite of (JSON.parse(out) as { suites: Suite[] }).suites) walk(suite);
+  listed = tests;
   return tests;
 }
 
@@ -46,6 +53,13 @@ test('every requirement of the catalogue has at least one test, and every test d
     const severities = t.annotations.filter((a) => a.type === 'severity').map((a) => a.description);
     assert.equal(severities.length, 1, `${t.title}: one severity annotation`);
   }
+});
+
+test('the whole-run refresh-token test is handed out last, so that the age it proves is the whole run', () => {
+  const tests = listTests();
+  const last = tests.at(-1);
+  assert.equal(last?.file, 'whole-run.spec.ts', `the last test is ${last?.file} › ${last?.title}; whole-run.spec.ts must sort after every other spec file`);
+  assert.equal(tests.filter((t) => t.file === 'whole-run.spec.ts').length, 1, 'one test in whole-run.spec.ts');
 });
 
 test('the redactor shortens tokens and hides passwords, Basic credentials included', () => {

@@ -18,6 +18,8 @@ export const ANNOTATION = {
   warning: 'warning',
   /** An answer that contradicts spec/wazo-auth.yaml (requirement SPEC-RESPONSES-CONFORM). */
   specViolation: 'spec-violation',
+  /** What a passing test measured, in one sentence (e.g. the age of a refresh token that still worked). */
+  proof: 'proof',
   /** Something the test created that its teardown could not remove. */
   cleanup: 'cleanup',
   /** A release-dependent behaviour the host showed or lacked: JSON {behaviour, present, detail} (suites/releases.ts). */

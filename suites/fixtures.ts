@@ -15,6 +15,7 @@ import { ApiClient, type Json } from './api.ts';
 import { CleanupRegistry, registryFile } from './cleanup.ts';
 import { ANNOTATION, declaredRequirements, declaredSeverity } from './covers.ts';
 import { redactor } from './redact.ts';
+import { runRefreshToken } from './run-refresh-token.ts';
 import { NEEDS_ADMIN, target as resolvedTarget, type Credentials, type Target } from './target.ts';
 
 /** A user the suite created for one test. */
@@ -44,6 +45,8 @@ export interface SuiteWorkerFixtures {
   const t = resolvedTarget();
   redactor.password(t.user.password, t.user.username);
   if (t.admin) redactor.password(t.admin.password, t.admin.username);
+  const run = runRefreshToken();
+  if (run && 'refreshToken' in run) redactor.token(run.refreshToken);
 }
 
 export const test = base.extend<SuiteFixtures, SuiteWorkerFixtures>({
@@ -111,6 +114,14 @@ export function should(body: Body) {
       testInfo.annotations.push({ type: ANNOTATION.warning, description: redactor.text(`${declaredRequirements(testInfo.annotations).join(', ')}: ${message}`) });
     }
   };
+}
+
+/**
+ * Records what the test measured, for the reports: shown with its requirements when the test passes
+ * ("a refresh token 38 s old still gave a new access token").
+ */
+export function proved(testInfo: TestInfo, sentence: string): void {
+  testInfo.annotations.push({ type: ANNOTATION.proof, description: redactor.text(sentence) });
 }
 
 /** Asserts two secrets are equal (or differ) without ever printing them. */

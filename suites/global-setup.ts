@@ -3,9 +3,10 @@
  * and stops the run with ONE clear line when they do not (issue 4: "stops with one clear message").
  * Also removes what an earlier, interrupted run left on this target (see suites/cleanup.ts).
  */
-import { openRun, sweep } from './cleanup.ts';
-import { send, TransportError, type HttpResponse } from './http.ts';
+import { CleanupRegistry, openRun, registryFile, sweep } from './cleanup.ts';
+import { basicAuthorization, send, TransportError, type HttpResponse } from './http.ts';
 import { redactor } from './redact.ts';
+import { shareRunRefreshToken, type RunRefreshToken } from './run-refresh-token.ts';
 import { KIT, target, type Credentials, type Target } from './target.ts';
 
 /** An error whose message is the whole story: Playwright prints it without a stack. */
@@ -39,8 +40,7 @@ async function call(t: Target, method: string, path: string, headers: Record<str
 
 /** Logs in and returns the token (if it can find one), or throws a one-line SetupError naming the variables to fix. */
 async function login(t: Target, credentials: Credentials, variables: string): Promise<string | undefined> {
-  const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-  const res = await call(t, 'POST', '/token', { authorization: basic, 'user-agent': 'wazo-auth-kit-setup' }, { expiration: 120 });
+  const res = await call(t, 'POST', '/token', { authorization: basicAuthorization(credentials), 'user-agent': 'wazo-auth-kit-setup' }, { expiration: 120 });
   if (res.status === 401) throw new SetupError(`${KIT} ${variables} rejected (401) by ${t.baseURL}`);
   if (res.status === 404 || res.status === 405) {
     throw new SetupError(`${KIT} ${t.baseURL}/token answered ${res.status} — WAZO_AUTH_URL must be the base URL with its version prefix (e.g. https://wazo.example.com/api/auth/0.1)`);
@@ -78,4 +78,29 @@ export default async function globalSetup(): Promise<void> {
     process.stderr.write(`${KIT} an earlier run left ${leftovers.problems.length} item(s) on ${t.baseURL} that could not be removed: ${redactor.text(leftovers.problems.slice(0, 3).join('; '))}\n`);
   }
   openRun(t.runId, t.baseURL, process.pid);
+  shareRunRefreshToken(await createRunRefreshToken(t));
+}
+
+/**
+ * The run's refresh token (suites/run-refresh-token.ts): an offline login of the configured user whose
+ * access token is deleted at once; only the refresh token lives on, until the global teardown. A server
+ * that refuses it is not stopped here: the last test fails REFRESH-NO-EXPIRY with this answer.
+ */
+async function createRunRefreshToken(t: Target): Promise<RunRefreshToken> {
+  const clientId = `${t.prefix}-whole-run`;
+  const registry = new CleanupRegistry(registryFile(t.runId, t.baseURL, 'global-setup'));
+  registry.add({ kind: 'client', clientId, username: t.user.username });
+  const res = await call(t, 'POST', '/token', { authorization: basicAuthorization(t.user), 'user-agent': 'wazo-auth-kit-setup' }, { expiration: 60, access_type: 'offline', client_id: clientId });
+  const createdAt = Date.now();
+  const data = (res.body as { data?: { token?: unknown; refresh_token?: unknown } } | undefined)?.data;
+  if (typeof data?.token === 'string') {
+    redactor.token(data.token);
+    await call(t, 'DELETE', `/token/${encodeURIComponent(data.token)}`);
+  }
+  if (res.status !== 200 || typeof data?.refresh_token !== 'string') {
+    return { clientId, problem: `the offline login made when the run started answered ${res.status}${typeof data?.refresh_token === 'string' ? '' : ' without data.refresh_token'}` };
+  }
+  redactor.token(data.refresh_token);
+  registry.add({ kind: 'refresh', refreshToken: data.refresh_token, clientId });
+  return { refreshToken: data.refresh_token, clientId, createdAt };
 }

@@ -125,3 +125,8 @@ export async function send(req: HttpRequest, options: { insecure: boolean }): Pr
     durationMs: Math.round(performance.now() - started),
   };
 }
+
+/** The `Authorization` value of HTTP Basic credentials. */
+export function basicAuthorization(credentials: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}

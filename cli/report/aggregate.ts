@@ -72,6 +72,12 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
   return { status: 'skipped', reason: reasons.join('; '), findings: [] };
 }
 
+/** What the passing tests of a requirement measured (their `proof` annotations), when they recorded any. */
+function proofsOf(tests: TestRecord[]): Pick<RequirementResult, 'proofs'> {
+  const proofs = [...new Set(tests.filter((t) => t.status === 'passed').flatMap((t) => t.proofs ?? []))];
+  return proofs.length > 0 ? { proofs } : {};
+}
+
 /** One result per catalogue requirement, in catalogue order. */
 export function judgeRequirements(catalogue: Catalogue, tests: TestRecord[], expected: ExpectedFailures, grep: string | null): RequirementResult[] {
   // A spec violation found by any test is a failure of SPEC_REQUIREMENT, besides failing that test's own.
@@ -104,6 +110,7 @@ export function judgeRequirements(catalogue: Catalogue, tests: TestRecord[], exp
       ...(expectedFailure ? { expectedFailure } : {}),
       tests: behind.map((t) => ({ title: t.title, file: t.file, line: t.line, project: t.project, status: t.status, durationMs: t.durationMs })),
       findings,
+      ...proofsOf(own),
     };
   });
 }

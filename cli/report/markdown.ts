@@ -99,6 +99,12 @@ export function renderMarkdown(result: ConformanceResult): string {
     for (const r of ranged) out.push(`| \`${r.id}\` | ${ICON[r.status]} ${r.status} | ${cell(r.releases!.holdsIn)} | ${cell(r.releases!.judgedWith)} |`);
     out.push('', '</details>', '');
   }
+  const measured = result.requirements.filter((r) => r.proofs && r.proofs.length > 0);
+  if (measured.length > 0) {
+    out.push(`<details><summary>📏 What ${measured.length === 1 ? 'one passing requirement' : `${measured.length} passing requirements`} measured</summary>`, '', '| Requirement | Status | Measured |', '|---|---|---|');
+    for (const r of measured) out.push(`| \`${r.id}\` | ${ICON[r.status]} ${r.status} | ${cell(r.proofs!.join('; '), 400)} |`);
+    out.push('', '</details>', '');
+  }
   const skipped = result.requirements.filter((r) => r.status === 'skipped');
   if (skipped.length > 0) {
     out.push(`<details><summary>${ICON.skipped} ${skipped.length} skipped</summary>`, '', '| Requirement | Severity | Reason |', '|---|---|---|');

@@ -49,6 +49,8 @@ export interface TestRecord {
   cleanupProblems: string[];
   /** Release-dependent behaviours the test saw the host show or lack (suites/releases.ts). */
   observations?: Observation[];
+  /** What the test measured, one sentence each (the suite's `proof` annotations). */
+  proofs?: string[];
 }
 
 /** Status of one requirement in a run. */
@@ -80,6 +82,8 @@ export interface RequirementResult {
   };
   tests: { title: string; file: string; line: number; project: string; status: TestStatus; durationMs: number }[];
   findings: Finding[];
+  /** What the passing tests measured (e.g. the age of a refresh token that still worked); absent when nothing. */
+  proofs?: string[];
   /** For a rule that depends on the release (spec/releases.yaml): where it holds, and what it was judged with. */
   releases?: {
     behaviour: string;

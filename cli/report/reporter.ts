@@ -201,6 +201,7 @@ export default class KitReporter implements Reporter {
       evidence: this.evidence(result),
       specViolations: of('spec-violation').map((v) => this.clean(v)),
       cleanupProblems: of('cleanup').map((c) => this.clean(c)),
+      proofs: of('proof').map((p) => this.clean(p)),
       observations: of('release-behaviour').flatMap((text) => {
         try {
           const o = JSON.parse(text) as { behaviour?: unknown; present?: unknown; detail?: unknown };

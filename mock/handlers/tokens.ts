@@ -4,6 +4,7 @@
  */
 import { defaultsOf, type JsonObject } from '../../spec/loader.ts';
 import { errors } from '../errors.ts';
+import { REFRESH_TOKEN_LIFETIME_S } from '../faults.ts';
 import type { AccessTokenRecord, IssueResult, TokenRequest } from '../state/index.ts';
 import { isUuid, targetUser } from './common.ts';
 import type { Handler, HandlerContext } from './types.ts';
@@ -60,6 +61,8 @@ const createToken: Handler = (context) => {
     const asAccessUser = asAccess && state.users.get(asAccess.userUuid);
     // Fault `refresh-tokens-expire`: refused once every session created with it has expired.
     if (faults.has('refresh-tokens-expire') && stored && state.accessTokens.forRefreshToken(value, state.now()).length === 0) throw errors.authenticationFailed();
+    // Fault `refresh-tokens-die`: refused a few seconds after its creation.
+    if (faults.has('refresh-tokens-die') && stored && state.now() - stored.createdAtMs > REFRESH_TOKEN_LIFETIME_S * 1000) throw errors.authenticationFailed();
     // The refresh token wins over any Basic credentials, even another user's (obs. 3b, 3c).
     result = asAccessUser ? state.login(asAccessUser, request) : state.refresh(value, clientId, request);
   } else {
