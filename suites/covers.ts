@@ -20,6 +20,8 @@ export const ANNOTATION = {
   specViolation: 'spec-violation',
   /** What a passing test measured, in one sentence (e.g. the age of a refresh token that still worked). */
   proof: 'proof',
+  /** The @wazo/sdk profile reached the target through the kit's TLS relay (sdk-relay.ts): how. */
+  sdkRelay: 'sdk-relay',
   /** Something the test created that its teardown could not remove. */
   cleanup: 'cleanup',
   /** A release-dependent behaviour the host showed or lacked: JSON {behaviour, present, detail} (suites/releases.ts). */

@@ -15,11 +15,15 @@ test('a target at https://HOST[:PORT]/api/auth/0.1: server is HOST[:PORT], WAZO_
   assert.deepEqual(remote('https://[::1]:9497/api/auth/0.1'), { server: '[::1]:9497', insecure: false });
 });
 
-test('any other URL form is skipped with the reason', () => {
-  for (const url of ['http://wazo.example.com/api/auth/0.1', 'https://wazo.example.com/0.1', 'https://wazo.example.com:9497/0.1', 'https://wazo.example.com/auth/api/auth/0.1', 'https://wazo.example.com/api/auth/0.1?x=1']) {
-    const result = remote(url);
-    assert.ok('skip' in result, url);
-    assert.match(result.skip, /@wazo\/sdk only talks to https:\/\/HOST\[:PORT\]\/api\/auth\/0\.1/);
-    assert.ok(!result.skip.includes('?x=1'));
+test('any other URL form goes through the relay, to the target URL as given, WAZO_INSECURE honoured', () => {
+  for (const url of ['http://127.0.0.1:9497/0.1', 'http://wazo.example.com/api/auth/0.1', 'https://wazo.example.com/0.1', 'https://wazo.example.com:9497/0.1', 'https://wazo.example.com/auth/api/auth/0.1']) {
+    assert.deepEqual(remote(url), { relay: { upstream: url, insecure: false } }, url);
   }
+  assert.deepEqual(remote('https://wazo.example.com:9497/0.1', true), { relay: { upstream: 'https://wazo.example.com:9497/0.1', insecure: true } });
+});
+
+test('an unusable URL is skipped with the reason', () => {
+  const result = remote('not a url');
+  assert.ok('skip' in result);
+  assert.match(result.skip, /not a valid URL/);
 });

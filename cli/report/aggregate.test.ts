@@ -279,3 +279,17 @@ test('a run that met no release-dependent behaviour says the release was not inf
   assert.match(result.release.summary, /not inferred/);
   assert.deepEqual(validateResult(result), []);
 });
+
+test('what passing tests measured reaches their requirement, and conformance.md/.html show it', async () => {
+  const proof = 'a refresh token 38 s old (created when the run started) still gave a new access token';
+  const tests = [record(['A-ONE'], { proofs: [proof] }), record(['A-ONE']), record(['A-TWO'], { status: 'failed', error: 'x', proofs: ['not proved: it failed'] }), record(['B-SOFT'])];
+  const result = aggregate(catalogue, tests, context());
+  assert.deepEqual(statusOf(result, 'A-ONE').proofs, [proof]);
+  assert.equal(statusOf(result, 'A-TWO').proofs, undefined, "a failed test's proofs are not kept");
+  assert.equal(statusOf(result, 'B-SOFT').proofs, undefined, 'none recorded: no field');
+  assert.deepEqual(validateResult(result), []);
+  const { renderMarkdown } = await import('./markdown.ts');
+  const { renderHtml } = await import('./html.ts');
+  assert.match(renderMarkdown(result), /\| `A-ONE` \| ✅ passed \| a refresh token 38 s old/);
+  assert.match(renderHtml(result), /<div class="meta proof">Measured: a refresh token 38 s old/);
+});

@@ -258,7 +258,7 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
   }
   const release = judgeRelease(tests, ctx.wazoVersion ?? null);
   const requirements = applyRelease(judgeRequirements(catalogue, tests, ctx.expected, ctx.grep), catalogue, release);
-  const sdk = sdkCompatibility(requirements, ctx.sdkVersion ?? null);
+  const sdk = sdkCompatibility(requirements, ctx.sdkVersion ?? null, tests.find((t) => t.sdkRelay)?.sdkRelay);
   return {
     format: 'wazo-auth-kit/conformance-result@1',
     kit: { name: 'wazo-auth-kit', version: ctx.kitVersion },

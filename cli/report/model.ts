@@ -51,6 +51,8 @@ export interface TestRecord {
   observations?: Observation[];
   /** What the test measured, one sentence each (the suite's `proof` annotations). */
   proofs?: string[];
+  /** How the @wazo/sdk profile reached the target when it went through the kit's TLS relay (`sdk-relay` annotation). */
+  sdkRelay?: string;
 }
 
 /** Status of one requirement in a run. */
@@ -146,6 +148,8 @@ export interface SdkCompatibility {
   requirements: number;
   passed: number;
   failed: string[];
+  /** Set when the SDK reached the target through the kit's TLS relay (suites/sdk-relay.ts): how. */
+  relay?: string;
 }
 
 /** Content of conformance.json. */

@@ -202,6 +202,7 @@ export default class KitReporter implements Reporter {
       specViolations: of('spec-violation').map((v) => this.clean(v)),
       cleanupProblems: of('cleanup').map((c) => this.clean(c)),
       proofs: of('proof').map((p) => this.clean(p)),
+      ...(of('sdk-relay')[0] ? { sdkRelay: this.clean(of('sdk-relay')[0]!) } : {}),
       observations: of('release-behaviour').flatMap((text) => {
         try {
           const o = JSON.parse(text) as { behaviour?: unknown; present?: unknown; detail?: unknown };

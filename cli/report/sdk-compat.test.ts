@@ -55,6 +55,18 @@ test('compatible, incompatible, partial, not checked', () => {
   assert.equal(skipped.summary, 'compatibility with @wazo/sdk (version unknown) not checked: @wazo/sdk only talks to https://HOST[:PORT]/api/auth/0.1');
 });
 
+test("through the kit's TLS relay: the line says so and conformance.json names the route", () => {
+  const how = "through the kit's local TLS relay (https://127.0.0.1:4000/api/auth/0.1/* relayed to http://127.0.0.1:9497/0.1/*)";
+  const relayed = sdkCompatibility([req('SDK-COMPAT-A', 'passed')], '1.2.3', how)!;
+  assert.equal(relayed.summary, "compatible with @wazo/sdk 1.2.3 (through the kit's TLS relay)");
+  assert.equal(relayed.relay, how);
+  const failing = sdkCompatibility([req('SDK-COMPAT-A', 'failed')], '1.2.3', how)!;
+  assert.equal(failing.summary, "not compatible with @wazo/sdk 1.2.3 (through the kit's TLS relay): SDK-COMPAT-A fails");
+  const { result } = syntheticRun(catalogue, { sdkVersion: '0.44.7' });
+  assert.deepEqual(validateResult({ ...result, sdk: { ...result.sdk!, relay: how } }), [], 'the schema knows `relay`');
+  assert.equal(sdkCompatibility([req('SDK-COMPAT-A', 'passed')], '1.2.3')!.relay, undefined, 'direct: no relay field');
+});
+
 test('conformance.json, .md, .html and the terminal summary carry the line', () => {
   const { result } = syntheticRun(catalogue, { sdkVersion: '0.44.7' });
   assert.equal(result.sdk?.summary, 'compatible with @wazo/sdk 0.44.7');

@@ -25,6 +25,9 @@ export function installedSdkVersion(): string | null {
   }
 }
 
+/** What the summary line says when the SDK reached the target through the kit's relay. */
+export const RELAYED = "through the kit's TLS relay";
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -32,16 +35,18 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * - compatible: every one passed (a `should` warning counts as passed: it does not break the SDK);
  * - incompatible: one failed, or is an expected failure (the host is known not to support that flow);
  * - partial: none failed but some were skipped (e.g. under --grep);
- * - not-checked: all skipped, with the first reason (e.g. the target URL is not one the SDK can use).
+ * - not-checked: all skipped, with the first reason (e.g. @wazo/sdk is not installed).
+ * `relay` (the `sdk-relay` annotation of the profile's tests) says the SDK reached the target through
+ * the kit's TLS relay (suites/sdk-relay.ts); the summary says so.
  */
-export function sdkCompatibility(requirements: readonly RequirementResult[], version: string | null): SdkCompatibility | undefined {
+export function sdkCompatibility(requirements: readonly RequirementResult[], version: string | null, relay?: string): SdkCompatibility | undefined {
   const profile = requirements.filter((r) => r.area === SDK_AREA);
   if (profile.length === 0) return undefined;
-  const name = version ? `${SDK_PACKAGE} ${version}` : `${SDK_PACKAGE} (version unknown)`;
+  const name = `${version ? `${SDK_PACKAGE} ${version}` : `${SDK_PACKAGE} (version unknown)`}${relay ? ` (${RELAYED})` : ''}`;
   const failed = profile.filter((r) => r.status === 'failed' || r.status === 'expected-failure').map((r) => r.id);
   const skipped = profile.filter((r) => r.status === 'skipped');
   const passed = profile.length - failed.length - skipped.length;
-  const base = { package: SDK_PACKAGE, version, requirements: profile.length, passed, failed };
+  const base = { package: SDK_PACKAGE, version, requirements: profile.length, passed, failed, ...(relay ? { relay } : {}) };
   if (failed.length > 0) {
     return { ...base, status: 'incompatible', summary: `not compatible with ${name}: ${failed.join(', ')} ${failed.length === 1 ? 'fails' : 'fail'}` };
   }
