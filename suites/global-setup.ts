@@ -92,7 +92,7 @@ async function createRunRefreshToken(t: Target): Promise<RunRefreshToken> {
   registry.add({ kind: 'client', clientId, username: t.user.username });
   const res = await call(t, 'POST', '/token', { authorization: basicAuthorization(t.user), 'user-agent': 'wazo-auth-kit-setup' }, { expiration: 60, access_type: 'offline', client_id: clientId });
   const createdAt = Date.now();
-  const data = (res.body as { data?: { token?: unknown; refresh_token?: unknown } } | undefined)?.data;
+  const data = (res.body as { data?: { token?: unknown; refresh_token?: unknown; utc_issued_at?: unknown } } | undefined)?.data;
   if (typeof data?.token === 'string') {
     redactor.token(data.token);
     await call(t, 'DELETE', `/token/${encodeURIComponent(data.token)}`);
@@ -102,5 +102,5 @@ async function createRunRefreshToken(t: Target): Promise<RunRefreshToken> {
   }
   redactor.token(data.refresh_token);
   registry.add({ kind: 'refresh', refreshToken: data.refresh_token, clientId });
-  return { refreshToken: data.refresh_token, clientId, createdAt };
+  return { refreshToken: data.refresh_token, clientId, createdAt, ...(typeof data.utc_issued_at === 'string' ? { issuedAt: data.utc_issued_at } : {}) };
 }

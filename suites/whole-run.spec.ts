@@ -9,7 +9,7 @@
  */
 import { covers } from './covers.ts';
 import { expect, proved, test } from './fixtures.ts';
-import { age, runRefreshToken } from './run-refresh-token.ts';
+import { age, grantAge, runRefreshToken } from './run-refresh-token.ts';
 
 /** The least age worth proving: longer than any short-lived token trick a server could play in a run. */
 const MIN_AGE_MS = 8_000;
@@ -22,7 +22,7 @@ test('the refresh token created when the run started still gives an access token
   const wait = run.createdAt + MIN_AGE_MS - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const grant = await api.refresh(run.refreshToken, run.clientId, { expiration: 60 });
-  const old = age(Date.now() - run.createdAt);
+  const old = age(grantAge(run.createdAt, run.issuedAt, grant.data?.utc_issued_at));
   expect(grant.status, `a refresh token ${old} old (created when the run started) must still give an access token: ${grant.describe()}`).toBe(200);
   expect(typeof grant.data?.token, `the grant with a refresh token ${old} old returns data.token`).toBe('string');
   proved(testInfo, `a refresh token ${old} old (created when the run started) still gave a new access token`);
