@@ -4,6 +4,8 @@
  * Run: node --import tsx --test suites/*.test.ts
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +62,14 @@ test('the whole-run refresh-token test is handed out last, so that the age it pr
   const last = tests.at(-1);
   assert.equal(last?.file, 'whole-run.spec.ts', `the last test is ${last?.file} › ${last?.title}; whole-run.spec.ts must sort after every other spec file`);
   assert.equal(tests.filter((t) => t.file === 'whole-run.spec.ts').length, 1, 'one test in whole-run.spec.ts');
+});
+
+test("no spec file declares worker-scoped fixtures: they would get workers of their own, run after the others", () => {
+  // Playwright groups tests by their worker fixtures; a file with its own gets new workers, started at the
+  // end of the run (measured: the SDK profile then ran after whole-run.spec.ts and added 15 s to a mock run).
+  const dir = fileURLToPath(new URL('.', import.meta.url));
+  const offenders = readdirSync(dir).filter((f) => f.endsWith('.spec.ts') && /scope:\s*'worker'/.test(readFileSync(join(dir, f), 'utf8')));
+  assert.deepEqual(offenders, []);
 });
 
 test('the redactor shortens tokens and hides passwords, Basic credentials included', () => {

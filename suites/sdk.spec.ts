@@ -5,7 +5,7 @@
  *
  * The SDK hard-codes https and the /api/auth prefix (sdk-target.ts): a WAZO_AUTH_URL of another form
  * (wazo-auth itself on http://HOST:9497/0.1) is reached through the kit's local TLS relay (sdk-relay.ts),
- * one per worker, and each test says so in an `sdk-relay` annotation. Everything it creates is recorded for the cleanup
+ * one per test, and each test says so in an `sdk-relay` annotation. Everything it creates is recorded for the cleanup
  * (client_ids before the login, tokens as they come, those of the SDK's automatic refreshes included).
  * Reference: ../shared/reference/wazo-js-sdk.md.
  */
@@ -17,7 +17,7 @@ import { ANNOTATION, covers } from './covers.ts';
 import { expect, expectSameSecret, test as base } from './fixtures.ts';
 import { redactor } from './redact.ts';
 import { startSdkRelay } from './sdk-relay.ts';
-import { SDK_NOT_INSTALLED, sdkTarget, type SdkTarget } from './sdk-target.ts';
+import { SDK_NOT_INSTALLED, sdkTarget } from './sdk-target.ts';
 import { target } from './target.ts';
 import { pollUntil } from './time.ts';
 
@@ -124,28 +124,21 @@ class SdkProfile {
   }
 }
 
-/** How this worker's SDK clients reach the target; `relay` describes the relay when there is one. */
-type SdkRoute = SdkTarget & { relay?: string };
-
-const test = base.extend<{ sdk: SdkProfile }, { sdkRoute: SdkRoute }>({
-  sdkRoute: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      if ('skip' in resolved) throw new Error(resolved.skip); // unreachable: the file is skipped
-      if (!('relay' in resolved)) return use(resolved);
-      const relay = await startSdkRelay(resolved.relay);
-      try {
-        // The relay's certificate is the kit's self-signed development one.
-        await use({ server: relay.server, insecure: true, relay: `through the kit's local TLS relay (${relay.description}): the SDK only talks to https://HOST/api/auth/0.1` });
-      } finally {
-        await relay.close();
-      }
-    },
-    { scope: 'worker' },
-  ],
-  sdk: async ({ cleanup, target: t, sdkRoute }, use, testInfo) => {
-    if (sdkRoute.relay) testInfo.annotations.push({ type: ANNOTATION.sdkRelay, description: sdkRoute.relay });
-    await use(new SdkProfile(cleanup, t.prefix, t.user, sdkRoute));
+const test = base.extend<{ sdk: SdkProfile }>({
+  // Test-scoped on purpose: a worker-scoped fixture here would give this file workers of its own, started
+  // after every other test (Playwright groups tests by their worker fixtures), and would no longer let
+  // whole-run.spec.ts be the run's last test. A relay starts in milliseconds (the certificate is cached).
+  sdk: async ({ cleanup, target: t }, use, testInfo) => {
+    if ('skip' in resolved) throw new Error(resolved.skip); // unreachable: the file is skipped
+    if (!('relay' in resolved)) return use(new SdkProfile(cleanup, t.prefix, t.user, resolved));
+    const relay = await startSdkRelay(resolved.relay);
+    testInfo.annotations.push({ type: ANNOTATION.sdkRelay, description: `through the kit's local TLS relay (${relay.description}): the SDK only talks to https://HOST/api/auth/0.1` });
+    try {
+      // The relay's certificate is the kit's self-signed development one.
+      await use(new SdkProfile(cleanup, t.prefix, t.user, { server: relay.server, insecure: true }));
+    } finally {
+      await relay.close();
+    }
   },
 });
 
