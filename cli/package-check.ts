@@ -13,6 +13,8 @@
  *                                          close() frees the port; the same file type-checks against the .d.ts
  *   npm i @wazo/sdk (+ the getstats override), then npx wazo-auth-kit test --grep SDK-COMPAT
  *                                          the SDK profile runs and passes once the SDK is installed
+ *   npx wazo-auth-kit test --url http://127.0.0.1:PORT/0.1 --grep SDK-COMPAT   (the installed mock, plain HTTP)
+ *                                          ... and passes through the kit's TLS relay
  *
  * Any failure ends the run with exit 1 and what failed. `--footprint` packs and installs only, with an
  * empty npm cache (every package from the registry), and prints the figures the README records.
@@ -213,7 +215,8 @@ async function checkSuite(app: string): Promise<void> {
   step('npx wazo-auth-kit test → exit 0', suite.ms, `${result.summary.passed} passed, ${result.summary.skipped} skipped; reports/ in the project, nothing written into node_modules/`);
 }
 
-async function checkMockCommand(app: string): Promise<void> {
+/** Runs `npx wazo-auth-kit mock --port 0 --tls off` in the project for `fn(url)`, then stops it. */
+async function withInstalledMock(app: string, fn: (url: string, started: number) => Promise<void>): Promise<void> {
   const started = Date.now();
   const child = spawn('npx', ['wazo-auth-kit', 'mock', '--port', '0', '--tls', 'off'], { cwd: app, env: projectEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
@@ -227,9 +230,7 @@ async function checkMockCommand(app: string): Promise<void> {
       if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(url, `npx wazo-auth-kit mock printed no URL within 60 s:\n${lastLines(output)}`);
-    const answer = await login(url);
-    expect(answer.status === 200, `npx wazo-auth-kit mock: POST /token as alice answered ${answer.status}`);
-    step('npx wazo-auth-kit mock --port 0 answers a login', Date.now() - started, url);
+    await fn(url, started);
   } finally {
     // Its own process group (npx and the node it runs): SIGTERM stops the mock cleanly.
     try {
@@ -239,6 +240,14 @@ async function checkMockCommand(app: string): Promise<void> {
     }
     await exited;
   }
+}
+
+async function checkMockCommand(app: string): Promise<void> {
+  await withInstalledMock(app, async (url, started) => {
+    const answer = await login(url);
+    expect(answer.status === 200, `npx wazo-auth-kit mock: POST /token as alice answered ${answer.status}`);
+    step('npx wazo-auth-kit mock --port 0 answers a login', Date.now() - started, url);
+  });
 }
 
 async function checkProxyWithoutPrism(app: string): Promise<void> {
@@ -309,6 +318,17 @@ async function checkWithSdk(app: string): Promise<void> {
   expect(sdk.length > 0 && sdk.every((r) => r.status === 'passed'), `with @wazo/sdk installed, every SDK requirement must pass: ${sdk.map((r) => `${r.id} ${r.status}`).join('; ')}`);
   expect(result.sdk?.status === 'compatible', `the SDK verdict is ${result.sdk?.summary}`);
   step(`with @wazo/sdk installed, the SDK profile runs: ${result.sdk!.summary}`, suite.ms);
+  // A plain-HTTP target (wazo-auth itself on :9497/0.1): the installed kit's TLS relay carries the SDK.
+  await withInstalledMock(app, async (url) => {
+    const relayed = await run('npx', ['wazo-auth-kit', 'test', '--url', url, '--username', 'alice', '--password-env', 'WAK_PW', '--grep', 'SDK-COMPAT', '--reports', 'reports-sdk-relay'], app, {
+      timeoutMs: 600_000,
+      env: { ...projectEnv(), WAK_PW: 'alice-pw' },
+    });
+    expect(relayed.code === 0, `npx wazo-auth-kit test --url ${url} --grep SDK-COMPAT exited ${relayed.code}`, relayed);
+    const viaRelay = JSON.parse(readFileSync(join(app, 'reports-sdk-relay', 'conformance.json'), 'utf8')) as ConformanceResult;
+    expect(viaRelay.sdk?.status === 'compatible' && viaRelay.sdk.relay !== undefined, `through the relay, the SDK verdict is ${viaRelay.sdk?.summary} (relay: ${viaRelay.sdk?.relay})`);
+    step(`against a plain-HTTP target (${url}), through the kit's TLS relay: ${viaRelay.sdk!.summary}`, relayed.ms);
+  });
 }
 
 async function main(): Promise<number> {
