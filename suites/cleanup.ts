@@ -125,8 +125,11 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
   };
 
   // A refresh token is deleted by its own user; a refresh grant gives us that user's access token
-  // without any password (and answers 401 when the refresh token is already gone).
+  // without any password. It answers 401 when the refresh token is already gone, but also when a broken
+  // server stopped honouring it (refresh tokens that die after a few seconds): such a client_id of the
+  // configured user is then deleted after a password login, below, like an intent whose answer never came.
   const refreshes = entries.filter((e): e is Extract<CleanupEntry, { kind: 'refresh' }> => e.kind === 'refresh');
+  const deleted = new Set<string>();
   await mapLimit(refreshes, 5, async (entry) => {
     try {
       const grant = await send(
@@ -149,16 +152,16 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
         opts,
       );
       if (del.status !== 204 && del.status !== 404) problems.push(`refresh token ${shortToken(entry.refreshToken)}: DELETE answered ${del.status}`);
+      else deleted.add(entry.clientId);
       await deleteToken(access);
     } catch (error) {
       problems.push(`refresh token ${shortToken(entry.refreshToken)}: ${(error as Error).message}`);
     }
   });
 
-  // Only the intents whose answer never came (a refresh entry means the token was seen and handled above).
-  const seen = new Set(refreshes.map((e) => e.clientId));
+  // The intents whose refresh token was not deleted above: the answer never came, or the grant was refused.
   const clients = [
-    ...new Set(entries.flatMap((e) => (e.kind === 'client' && e.username === target.user.username && e.clientId !== '' && !seen.has(e.clientId) ? [e.clientId] : []))),
+    ...new Set(entries.flatMap((e) => (e.kind === 'client' && e.username === target.user.username && e.clientId !== '' && !deleted.has(e.clientId) ? [e.clientId] : []))),
   ];
   if (clients.length > 0) {
     try {
