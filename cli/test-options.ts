@@ -99,7 +99,8 @@ export function checkUrl(raw: string, from: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-function password(flagValue: string | undefined, envName: string | undefined, env: NodeJS.ProcessEnv, flag: string, envFlag: string): string | undefined {
+/** A password from a flag or from the variable named by `--...-password-env`; throws a UsageError saying what to fix. */
+export function password(flagValue: string | undefined, envName: string | undefined, env: NodeJS.ProcessEnv, flag: string, envFlag: string): string | undefined {
   if (flagValue !== undefined && envName !== undefined) throw new UsageError(`give either ${flag} or ${envFlag}, not both`);
   if (envName !== undefined) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new UsageError(`${envFlag} takes the NAME of a variable (e.g. ${envFlag} WAZO_PW), not a password`);
