@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
+import { defaultCount, isLocalUrl } from '../fuzz/settings.ts';
 import { checkUrl, password } from './test-options.ts';
 
 /** `wazo-auth-kit fuzz --help`. */
@@ -33,7 +34,7 @@ Target (as for "wazo-auth-kit test"; without --url the embedded mock is started)
 Run:
   --seed S                   replay: the same seed sends the same requests (default: random, printed first)
                                                                                      [WAZO_KIT_FUZZ_SEED]
-  --count N                  requests to generate (default 10000 on the embedded mock, 300 on a URL)
+  --count N                  requests to generate (default 10000 on the embedded mock, 500 on a URL)
   --time-budget SECONDS      stop generating after this long (default 300 on the mock, 600 on a URL)
   --timeout SECONDS          per-request timeout; a slower answer is a finding (default 5 on the mock, 15)
   --rate N                   requests per second, all requests counted; 0 = unlimited (default: unlimited
@@ -71,11 +72,6 @@ export interface FuzzCliOptions {
 
 const truthy = (v: string | undefined) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase());
 
-/** Whether a URL points at this machine (no pacing by default). */
-export function isLocal(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-}
 
 /** A whole number in [min, max], from a flag or variable; throws a UsageError naming it. */
 export function wholeNumber(text: string, from: string, min: number, max: number): number {
@@ -142,11 +138,11 @@ export function resolveFuzzOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   const seedText = values.seed ?? (env.WAZO_KIT_FUZZ_SEED?.trim() || undefined);
   const seed = seedText !== undefined ? wholeNumber(seedText, values.seed !== undefined ? '--seed' : 'WAZO_KIT_FUZZ_SEED', 0, 2 ** 32 - 1) : random() >>> 0;
   const mock = url === undefined;
-  const count = values.count !== undefined ? wholeNumber(values.count, '--count', 1, 10_000_000) : mock ? 10_000 : 300;
+  const count = values.count !== undefined ? wholeNumber(values.count, '--count', 1, 10_000_000) : defaultCount(mock);
   const timeBudgetMs = 1000 * (values['time-budget'] !== undefined ? seconds(values['time-budget'], '--time-budget') : mock ? 300 : 600);
   const timeoutMs = 1000 * (values.timeout !== undefined ? seconds(values.timeout, '--timeout') : mock ? 5 : 15);
-  const rate = values.rate !== undefined ? wholeNumber(values.rate, '--rate', 0, 100_000) : mock || isLocal(url!) ? 0 : 5;
-  if (!mock && !isLocal(url!) && rate === 0) notes.push('note: --rate 0 sends as fast as the server answers; on a shared host prefer a few requests per second');
+  const rate = values.rate !== undefined ? wholeNumber(values.rate, '--rate', 0, 100_000) : mock || isLocalUrl(url!) ? 0 : 5;
+  if (!mock && !isLocalUrl(url!) && rate === 0) notes.push('note: --rate 0 sends as fast as the server answers; on a shared host prefer a few requests per second');
   return {
     ...(url ? { url } : {}),
     ...(url && username && userPassword !== undefined ? { user: { username, password: userPassword } } : {}),

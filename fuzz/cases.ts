@@ -495,7 +495,14 @@ export function operationCases(spec: ApiSpec, op: Operation, ctx: CaseContext): 
 
 /** The cases of every operation of the description, an operation weighted by its kinds of cases. */
 export function allCases(spec: ApiSpec, ctx: CaseContext): fc.Arbitrary<FuzzCase> {
-  return fc.oneof(...spec.operations.map((op) => operationCases(spec, op, ctx)));
+  return fc.oneof(
+    ...spec.operations.map((op) => {
+      const cases = operationCases(spec, op, ctx);
+      // The operations behind authentication (Basic credentials, refresh grants) get three times the share:
+      // that is where the interesting failures are (issue 16).
+      return op.security.some((s) => 'wazo_auth_basic' in s) ? { ...cases, weight: cases.weight * 3 } : cases;
+    }),
+  );
 }
 
 /**

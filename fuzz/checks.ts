@@ -53,7 +53,8 @@ export function judge(spec: ApiSpec, c: FuzzCase, result: WireResult): Verdict[]
   const status = result.status;
   if (status >= 500) out.push({ requirement: ROBUST.noServerError, kind: 'server-error', detail: `answered ${status}` });
   const check = spec.checkResponse(c.operationId, { status, headers: result.headers, body: result.body });
-  if (!check.ok) out.push({ requirement: ROBUST.declared, kind: 'undeclared-answer', detail: check.errors[0] ?? 'answer not declared' });
+  // The loader's message starts with `operationId (METHOD /path) status: `, which the finding says already.
+  if (!check.ok) out.push({ requirement: ROBUST.declared, kind: 'undeclared-answer', detail: `answered ${status}: ${(check.errors[0] ?? 'answer not declared').replace(/^\S+ \([A-Z]+ [^)]*\) \d+: /, '')}` });
   if (c.expect === 'refuse' && status < 400) {
     out.push({ requirement: ROBUST.refusesInvalid, kind: 'invalid-accepted', detail: `answered ${status} to a request that ${c.mutation?.kind === 'credentials' ? 'carries bad credentials' : 'breaks a constraint'}; expected a 4xx` });
   }

@@ -60,7 +60,7 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
     }
     if (NOT_RUN.has(t.status)) continue;
     for (const w of t.warnings) {
-      if (concerned(t, w).includes(requirement.id)) warnings.push({ kind: 'warning', test: t.title, message: w, evidence: t.evidence });
+      if (concerned(t, w).includes(requirement.id)) warnings.push({ kind: 'warning', test: t.title, ...splitCurl(w), evidence: t.evidence });
     }
     if (t.flaky) warnings.push({ kind: 'warning', test: t.title, message: 'passed only on retry (flaky)', evidence: [] });
   }
@@ -70,6 +70,13 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
   if (tests.some((t) => !NOT_RUN.has(t.status))) return { status: 'passed', findings: [] };
   const reasons = [...new Set(tests.map((t) => (t.status === 'interrupted' ? 'interrupted' : (t.skipReason ?? 'skipped'))))];
   return { status: 'skipped', reason: reasons.join('; '), findings: [] };
+}
+
+/** A warning's `reproduce: curl ...` line (fuzz findings, suites/robustness.spec.ts) taken out as `curl`. */
+export function splitCurl(message: string): { message: string; curl?: string } {
+  const at = message.lastIndexOf('\nreproduce: curl ');
+  if (at < 0) return { message };
+  return { message: message.slice(0, at), curl: message.slice(at + '\nreproduce: '.length).trim() };
 }
 
 /** One result per catalogue requirement, in catalogue order. */
@@ -252,6 +259,7 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
   const release = judgeRelease(tests, ctx.wazoVersion ?? null);
   const requirements = applyRelease(judgeRequirements(catalogue, tests, ctx.expected, ctx.grep), catalogue, release);
   const sdk = sdkCompatibility(requirements, ctx.sdkVersion ?? null);
+  const fuzz = tests.find((t) => t.fuzz && t.status !== 'skipped')?.fuzz;
   return {
     format: 'wazo-auth-kit/conformance-result@1',
     kit: { name: 'wazo-auth-kit', version: ctx.kitVersion },
@@ -268,5 +276,6 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
     unknownRequirements,
     ...(sdk ? { sdk } : {}),
     release,
+    ...(fuzz ? { fuzz } : {}),
   };
 }
