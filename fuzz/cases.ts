@@ -300,7 +300,10 @@ export function isValidRequest(spec: ApiSpec, c: FuzzCase): boolean {
 function constraintCases(spec: ApiSpec, op: Operation, ctx: CaseContext): fc.Arbitrary<FuzzCase>[] {
   const out: fc.Arbitrary<FuzzCase>[] = [];
   const base = validCase(spec, op, ctx);
-  const invalid = (c: FuzzCase) => !isValidRequest(spec, c);
+  // Exactly one constraint broken: the description refuses the request, and accepts it again once the
+  // broken field gets a valid value (a type break of refresh_token alone would also break "refresh_token
+  // needs client_id"; such a case is dropped).
+  const invalid = (c: FuzzCase) => !isValidRequest(spec, c) && repairable(spec, c);
   const push = (arb: fc.Arbitrary<FuzzCase>) => {
     const kept = guarded(arb, invalid);
     if (kept) out.push(kept);
@@ -354,6 +357,28 @@ function constraintCases(spec: ApiSpec, op: Operation, ctx: CaseContext): fc.Arb
     }
   }
   return out;
+}
+
+/**
+ * Whether giving the broken field of a constraint case a valid value (one of a few drawn from its
+ * schema, or leaving an optional query parameter out) makes the request valid again.
+ */
+export function repairable(spec: ApiSpec, c: FuzzCase): boolean {
+  const where = c.mutation?.where;
+  if (!where) return false;
+  const [area, name] = where.split('.', 2) as [string, string | undefined];
+  const op = spec.operation(c.operationId);
+  if (area === 'body') {
+    if (name === undefined) return true;
+    const schema = ((op.requestBody?.object.properties ?? {}) as Record<string, JsonObject>)[name];
+    if (!schema || c.body.kind !== 'json') return false;
+    const body = c.body;
+    return fc.sample(valid(schema), { seed: 0, numRuns: 10 }).some((v) => isValidRequest(spec, { ...c, body: { ...body, value: { ...(body.value as JsonObject), [name]: v } } }));
+  }
+  const p = op.parameters.find((x) => x.in === area && x.name === name);
+  if (!p) return false;
+  if (area === 'query' && !p.required) return isValidRequest(spec, { ...c, query: c.query.filter(([k]) => k !== name) });
+  return fc.sample(paramValue(p), { seed: 0, numRuns: 10 }).some((v) => isValidRequest(spec, { ...c, path: { ...c.path, [p.name]: v } }));
 }
 
 function withBody(c: FuzzCase, value: unknown, mutation: Mutation): FuzzCase {

@@ -125,7 +125,11 @@ function quoteText(text: string): string {
   const printable = [...bytes].every((b) => b >= 0x20 && b < 0x7f);
   // Break what looks like a token (a UUID, a long base64 run) with an empty quote pair: the shell
   // joins the pieces back, the redaction of reports leaves the line alone.
-  const broken = (s: string, gap: string) => s.replace(UUID, (u) => `${u.slice(0, 19)}${gap}${u.slice(19)}`).replace(LONG_RUN, (r) => r.replace(/(.{12})/g, `$1${gap}`));
+  const broken = (s: string, gap: string) =>
+    s
+      .replace(UUID, (u) => `${u.slice(0, 19)}${gap}${u.slice(19)}`)
+      .replace(LONG_RUN, (r) => r.replace(/(.{12})/g, `$1${gap}`))
+      .replace(/\b(basic\s+)([A-Za-z0-9+/]{4})/gi, `$1$2${gap}`);
   if (printable) return `'${broken(text.replace(/'/g, `'\\''`), "''")}'`;
   let escaped = '';
   for (const b of bytes) {
@@ -177,8 +181,14 @@ export function toCurl(spec: ApiSpec, c: FuzzCase, t: Pick<TargetValues, 'baseUR
     // curl adds its own Content-Type to --data-binary: send the case's (or none, with an empty "Content-Type:").
     if (c.body.contentType === null) words.push('-H', "'Content-Type:'");
     else header('Content-Type', c.body.contentType);
-    const word = c.body.kind === 'json' ? shellWord(parts(JSON.stringify(fill(c.body.value, (s) => marker(s))), 'utf8')) : shellWord(parts(c.body.bytes));
-    words.push('--data-binary', word);
+    if (c.body.kind === 'raw' && c.body.bytes.includes('\u0000')) {
+      // A shell argument cannot hold a NUL byte: printf writes the body instead.
+      const octal = [...Buffer.from(c.body.bytes, 'latin1')].map((b) => `\\0${b.toString(8).padStart(3, '0')}`).join('');
+      words.push('--data-binary', `@<(printf '%b' '${octal}')`);
+    } else {
+      const word = c.body.kind === 'json' ? shellWord(parts(JSON.stringify(fill(c.body.value, (s) => marker(s))), 'utf8')) : shellWord(parts(c.body.bytes));
+      words.push('--data-binary', word);
+    }
   }
   return words.join(' ');
 }

@@ -6,7 +6,7 @@
  * constraint, an odd credential or encoding keeps its otherwise valid request.
  */
 import type { ApiSpec, JsonObject } from '../spec/loader.ts';
-import { isValidRequest, type FuzzCase } from './cases.ts';
+import { isValidRequest, repairable, type FuzzCase } from './cases.ts';
 
 const CONSTRAINTS = new Set(['type', 'range', 'length', 'enum', 'format', 'required', 'extra-property']);
 
@@ -14,30 +14,27 @@ const CONSTRAINTS = new Set(['type', 'range', 'length', 'enum', 'format', 'requi
 export function keepsClass(spec: ApiSpec, original: FuzzCase, candidate: FuzzCase): boolean {
   const kind = original.mutation?.kind;
   if (!kind) return isValidRequest(spec, candidate);
-  if (CONSTRAINTS.has(kind)) return !isValidRequest(spec, candidate) && mutatedValue(candidate) === mutatedValue(original);
+  // Still broken, and still in that one field only (repairable: a valid value there makes it valid).
+  if (CONSTRAINTS.has(kind)) return !isValidRequest(spec, candidate) && repairable(spec, candidate) && present(candidate) === present(original);
   if (kind === 'malformed-json') return true;
   // credentials, content type, odd header: the rest of the request stays valid.
   return isValidRequest(spec, { ...candidate, body: candidate.body.kind === 'json' ? { ...candidate.body, contentType: 'application/json' } : candidate.body });
 }
 
-/** The broken value of a constraint case, serialised (JSON), or undefined when the case is valid. */
-function mutatedValue(c: FuzzCase): string | undefined {
-  const where = c.mutation?.where;
-  if (!where) return undefined;
+/** Whether the broken field of a constraint case is there (a `required` break is an absent one). */
+function present(c: FuzzCase): boolean {
+  const where = c.mutation?.where ?? '';
   const [area, name] = where.split('.', 2) as [string, string | undefined];
   if (area === 'body') {
-    if (c.body.kind !== 'json') return 'no body';
-    if (name === undefined) return JSON.stringify(c.body.value);
-    const v = (c.body.value as JsonObject | null)?.[name];
-    return v === undefined ? 'absent' : JSON.stringify(v);
+    if (name === undefined) return c.body.kind !== 'none';
+    return c.body.kind === 'json' && c.body.value !== null && typeof c.body.value === 'object' && name in (c.body.value as JsonObject);
   }
-  if (area === 'query') return JSON.stringify(c.query.find(([k]) => k === name)?.[1]);
-  if (area === 'path') return JSON.stringify(c.path[name ?? '']);
-  return undefined;
+  if (area === 'query') return c.query.some(([k]) => k === name);
+  return true;
 }
 
 /** Simpler variants of a case, most promising first (not yet filtered by {@link keepsClass}). */
-export function simplifications(c: FuzzCase): FuzzCase[] {
+export function simplifications(c: FuzzCase, spec?: ApiSpec): FuzzCase[] {
   const out: FuzzCase[] = [];
   const mutated = c.mutation?.where;
   for (const [name] of c.query) if (mutated !== `query.${name}`) out.push({ ...c, query: c.query.filter(([k]) => k !== name) });
@@ -56,7 +53,13 @@ export function simplifications(c: FuzzCase): FuzzCase[] {
     // A shorter broken string: half as long, while the description still refuses it.
     const name = mutated?.startsWith('body.') ? mutated.slice(5) : undefined;
     const broken = name !== undefined ? value[name] : undefined;
-    if (typeof broken === 'string' && broken.length > 64) out.push({ ...c, body: { ...c.body, value: { ...value, [name!]: broken.slice(0, Math.ceil(broken.length / 2)) } } });
+    if (typeof broken === 'string' && broken.length > 64) {
+      // Just past the schema's maxLength, when it has one; else half as long.
+      const schema = spec ? ((spec.operation(c.operationId).requestBody?.object.properties ?? {}) as Record<string, JsonObject>)[name!] : undefined;
+      const max = typeof schema?.maxLength === 'number' ? schema.maxLength : undefined;
+      if (max !== undefined && broken.length > max + 1) out.push({ ...c, body: { ...c.body, value: { ...value, [name!]: broken.slice(0, max + 1) } } });
+      out.push({ ...c, body: { ...c.body, value: { ...value, [name!]: broken.slice(0, Math.ceil(broken.length / 2)) } } });
+    }
   }
   if (c.auth.kind === 'token' && c.auth.token !== 'userToken' && c.auth.token !== 'refreshToken') out.push({ ...c, auth: { ...c.auth, token: 'userToken' } });
   if (c.auth.kind === 'basic' && c.auth.who !== 'user' && !Object.keys(c.headers).includes('wazo-session-type')) out.push({ ...c, auth: { kind: 'basic', who: 'user' } });
@@ -72,7 +75,7 @@ export async function shrink(spec: ApiSpec, c: FuzzCase, reproduces: (candidate:
   let attempts = 0;
   for (let progress = true; progress && attempts < maxAttempts; ) {
     progress = false;
-    for (const candidate of simplifications(current)) {
+    for (const candidate of simplifications(current, spec)) {
       if (!keepsClass(spec, c, candidate)) continue;
       if (attempts >= maxAttempts) break;
       attempts++;
