@@ -68,8 +68,11 @@ export interface FuzzReport {
   durationMs: number;
   stoppedBy: 'count' | 'time' | 'target-down';
   findings: FuzzFinding[];
-  /** Cases sent per operation. */
+  /** Cases sent per operation, and their answers by status (`none`: no answer): how deep the run reached. */
   operations: Record<string, number>;
+  statuses: Record<string, Record<string, number>>;
+  /** Cases the HTTP client refused to send (a header value it rejects): not sent, not judged. */
+  unsendable: number;
   /** The plain login and HEAD /status after the run. */
   afterwards: { login: number | null; status: number | null };
   /** What the clean-up could not remove, and what was still found afterwards. */
@@ -244,6 +247,8 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
   // --- the cases -----------------------------------------------------------------------------------
   const findings = new Map<string, FuzzFinding>();
   const operations: Record<string, number> = {};
+  const statuses: Record<string, Record<string, number>> = {};
+  let unsendable = 0;
   const keyOf = (c: FuzzCase, v: Verdict, status: number | null) => `${v.requirement}|${v.kind}|${c.operationId}|${status ?? 'none'}`;
   const label = (c: FuzzCase) => {
     const op = spec.operation(c.operationId);
@@ -266,6 +271,9 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
       operations[c.operationId] = (operations[c.operationId] ?? 0) + 1;
       const result = await sendCase(c);
       const status = result.ok ? result.status : null;
+      if (!result.ok && result.unsendable) unsendable++;
+      const byStatus = (statuses[c.operationId] ??= {});
+      byStatus[String(status ?? 'none')] = (byStatus[String(status ?? 'none')] ?? 0) + 1;
       failuresInARow = result.ok ? 0 : failuresInARow + 1;
       for (const verdict of judge(spec, c, result)) {
         const key = keyOf(c, verdict, status);
@@ -365,6 +373,8 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
     stoppedBy,
     findings: [...findings.values()],
     operations,
+    statuses,
+    unsendable,
     afterwards,
     leftovers,
   };

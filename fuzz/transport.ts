@@ -3,7 +3,7 @@
  * timeout and no retry, so that a hang or a dropped connection is seen as such (suites/http.ts retries
  * once on a stale connection, which would hide one).
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, Client, request, type Dispatcher } from 'undici';
 import { errorCode } from '../suites/http.ts';
 
 /** One request, fully resolved (no placeholder left). */
@@ -22,6 +22,8 @@ export type WireResult =
   /** `unsendable`: the client refused to send it (a header value undici rejects): a kit problem, not the server's. */
   | { ok: false; code: string; timeout: boolean; ms: number; unsendable?: boolean };
 
+/** Failures that a kept-alive connection closed by the server at that very moment also gives. */
+const STALE = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'UND_ERR_ABORTED', 'AbortError', 'ABORT_ERR']);
 
 /** A client bound to one timeout and TLS setting; close it when done. */
@@ -30,7 +32,7 @@ export class Transport {
 
   constructor(
     readonly timeoutMs: number,
-    insecure: boolean,
+    private readonly insecure: boolean,
   ) {
     this.agent = new Agent({
       connect: { rejectUnauthorized: !insecure, timeout: timeoutMs },
@@ -40,7 +42,28 @@ export class Transport {
     });
   }
 
+  /**
+   * Sends a request. A connection reset is tried once more on a new connection: a kept-alive
+   * connection the server closed while idle fails the same way, and only a second reset (on a
+   * connection opened for this request) is the server dropping it.
+   */
   async send(req: WireRequest): Promise<WireResult> {
+    const first = await this.attempt(req, this.agent);
+    if (first.ok || first.timeout || first.unsendable || !STALE.has(first.code)) return first;
+    const client = new Client(new URL(req.url).origin, {
+      connect: { rejectUnauthorized: !this.insecure, timeout: this.timeoutMs },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    try {
+      const second = await this.attempt(req, client);
+      return second.ok ? second : { ...second, ms: second.ms + first.ms };
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  private async attempt(req: WireRequest, dispatcher: Dispatcher): Promise<WireResult> {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     let res: Dispatcher.ResponseData;
@@ -49,7 +72,7 @@ export class Transport {
         method: req.method as Dispatcher.HttpMethod,
         headers: req.headers,
         body: req.body,
-        dispatcher: this.agent,
+        dispatcher,
         signal: AbortSignal.timeout(this.timeoutMs + 1_000),
       });
     } catch (error) {
