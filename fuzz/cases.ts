@@ -164,8 +164,8 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
   };
 }
 
-/** Properties a created thing must have for the clean-up to find it (usernames: see {@link bodyRoles}). */
-const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'] };
+/** Properties a created thing must have for the clean-up to find it (usernames: see {@link bodyRoles}); the shrinker keeps them too. */
+export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'] };
 
 /**
  * Query parameters left out of valid requests: `order` names a column to sort on, which the

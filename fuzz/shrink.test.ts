@@ -77,3 +77,12 @@ test('checks: an HTML 404 is an undeclared answer; an odd Content-Type request m
   assert.ok(odd);
   assert.deepEqual(judge(spec, odd, ok(400, invalidData)), []);
 });
+
+test('a user creation keeps its run-prefixed username while shrinking (the clean-up finds users by it)', () => {
+  const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const creations = cases.filter((x) => x.operationId === 'createUser' && x.body.kind === 'json' && isObject(x.body.value) && 'username' in x.body.value);
+  assert.ok(creations.length > 20);
+  for (const c of creations) {
+    for (const s of simplifications(c, spec)) assert.ok(s.body.kind === 'json' && 'username' in (s.body.value as JsonObject), JSON.stringify(s.body).slice(0, 80));
+  }
+});

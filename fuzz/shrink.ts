@@ -6,7 +6,7 @@
  * constraint, an odd credential or encoding keeps its otherwise valid request.
  */
 import type { ApiSpec, JsonObject } from '../spec/loader.ts';
-import { isValidRequest, repairable, type FuzzCase } from './cases.ts';
+import { isValidRequest, repairable, REQUIRED_FOR_CLEANUP, type FuzzCase } from './cases.ts';
 
 const CONSTRAINTS = new Set(['type', 'range', 'length', 'enum', 'format', 'required', 'extra-property']);
 
@@ -46,7 +46,8 @@ export function simplifications(c: FuzzCase, spec?: ApiSpec): FuzzCase[] {
   if (c.body.kind === 'json' && c.body.value && typeof c.body.value === 'object' && !Array.isArray(c.body.value)) {
     const value = c.body.value as JsonObject;
     for (const name of Object.keys(value)) {
-      if (mutated === `body.${name}`) continue;
+      // The broken field stays, and so does what the clean-up finds a created user by.
+      if (mutated === `body.${name}` || (REQUIRED_FOR_CLEANUP[c.operationId] ?? []).includes(name)) continue;
       const { [name]: _dropped, ...rest } = value;
       out.push({ ...c, body: { ...c.body, value: rest } });
     }
