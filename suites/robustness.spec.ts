@@ -4,8 +4,9 @@
  * it the four requirements are skipped with the reason "fuzz phase not requested: --fuzz", never passed.
  *
  * The phase runs once (beforeAll of this serial group) with its own HTTP client and clean-up; each test
- * then reports its requirement's findings as warnings (all four are `should`), one per finding, each
- * with a curl line that reproduces it, credentials as shell variables.
+ * then reports its requirement's findings, one per finding, each with a curl line that reproduces it,
+ * credentials as shell variables: as warnings for a `should` requirement, as the test's failure for a
+ * `must` one (ROBUST-STAYS-UP).
  */
 import { loadRequirements } from '../spec/requirements.ts';
 import { ROBUST, type RobustRequirement } from '../fuzz/checks.ts';
