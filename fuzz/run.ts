@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import { redact } from '../cli/redact.ts';
 import { loadSpec, type ApiSpec, type JsonObject } from '../spec/loader.ts';
 import { CleanupRegistry, openRun } from '../suites/cleanup.ts';
 import type { Credentials, Target } from '../suites/target.ts';
@@ -37,6 +38,8 @@ export interface FuzzOptions {
   shrinkBudget: number;
   /** Progress lines (never a secret). */
   log?: (line: string) => void;
+  /** Called with each generated case before it is sent (tests: the sequence of a seed). */
+  onCase?: (c: FuzzCase) => void;
 }
 
 /** One deduplicated finding: a kind of failure of one operation, with a minimal request to reproduce it. */
@@ -246,6 +249,7 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
 
   // --- the cases -----------------------------------------------------------------------------------
   const findings = new Map<string, FuzzFinding>();
+  const secrets = () => [options.user.password, options.admin?.password, values.throwaway?.password].filter((p): p is string => typeof p === 'string');
   const operations: Record<string, number> = {};
   const statuses: Record<string, Record<string, number>> = {};
   let unsendable = 0;
@@ -268,6 +272,7 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
         break outer;
       }
       sent.fuzz++;
+      options.onCase?.(c);
       operations[c.operationId] = (operations[c.operationId] ?? 0) + 1;
       const result = await sendCase(c);
       const status = result.ok ? result.status : null;
@@ -312,7 +317,8 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
           count: 1,
           inputs: [input],
           curl: toCurl(spec, minimal, { baseURL: options.baseURL, nobody: values.nobody, hasThrowaway: values.throwaway !== undefined }),
-          ...(last.ok && last.text ? { body: excerpt(last.text) } : {}),
+          // The answer may echo a token (a 200 to a login): redacted like everything the kit writes.
+          ...(last.ok && last.text ? { body: redact(excerpt(last.text), secrets()) } : {}),
         };
         findings.set(key, finding);
         log(`fuzz: finding ${finding.requirement} ${finding.operationId} (${finding.operation}) ${finding.detail} [${input}]`);
@@ -350,7 +356,7 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
 
   // --- clean-up, and a look for anything left ----------------------------------------------------------
   const leftovers = await registry.run(target);
-  leftovers.push(...(await lookForLeftovers(house, options, prefix, values)));
+  leftovers.push(...(await lookForLeftovers(house, options, prefix)));
   for (const left of leftovers) {
     findings.set(`${ROBUST.staysUp}|leftover|${left}`, {
       requirement: ROBUST.staysUp,
@@ -391,7 +397,6 @@ async function lookForLeftovers(
   house: (method: string, path: string, headers?: Record<string, string>, body?: unknown) => Promise<WireResult>,
   options: FuzzOptions,
   prefix: string,
-  values: TargetValues,
 ): Promise<string[]> {
   const out: string[] = [];
   const basic = (c: Credentials) => `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
@@ -420,6 +425,5 @@ async function lookForLeftovers(
       for (const item of items) if (typeof item.username === 'string' && item.username.startsWith(prefix)) out.push(`user ${item.username}`);
     });
   }
-  void values;
   return out;
 }
