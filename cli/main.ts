@@ -22,6 +22,13 @@ const commands: Record<string, Command> = {
       return testCommand(argv);
     },
   },
+  fuzz: {
+    summary: 'Send seeded, spec-generated valid and invalid requests; report 5xx, hangs, undeclared answers, accepted invalid input (curl lines)',
+    async run(argv) {
+      const { fuzzCommand } = await import('./fuzz-command.ts');
+      return fuzzCommand(argv);
+    },
+  },
   compare: {
     summary: 'Show where two conformance.json files differ; exit 1 when a must requirement does',
     async run(argv) {

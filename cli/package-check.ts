@@ -9,6 +9,8 @@
  *                                          written into node_modules/, the @wazo/sdk profile skipped with its reason
  *   npx wazo-auth-kit mock --port 0        answers a login
  *   npx wazo-auth-kit proxy ...            without Prism: exit 2 and the line saying how to install it
+ *   npx wazo-auth-kit fuzz --count 300     the fuzz phase (fast-check from the registry) against the embedded
+ *                                          mock: exit 0, the seed first and the closing line
  *   node start-mock.mjs                    startMock({ port: 0 }) answers a login, its controls work,
  *                                          close() frees the port; the same file type-checks against the .d.ts
  *   npm i @wazo/sdk (+ the getstats override), then npx wazo-auth-kit test --grep SDK-COMPAT
@@ -250,6 +252,13 @@ async function checkMockCommand(app: string): Promise<void> {
   });
 }
 
+async function checkFuzz(app: string): Promise<void> {
+  const fuzz = await run('npx', ['wazo-auth-kit', 'fuzz', '--seed', '7', '--count', '300'], app, { timeoutMs: 180_000 });
+  const lines = fuzz.stdout.trim().split('\n');
+  expect(fuzz.code === 0 && lines[0] === 'fuzz: seed 7' && /^fuzz: seed 7: 300 requests sent .*: 0 finding\(s\)$/.test(lines.at(-1) ?? ''), 'npx wazo-auth-kit fuzz should print the seed first and end with 300 requests and no finding', fuzz);
+  step('npx wazo-auth-kit fuzz --count 300 → exit 0, no finding', fuzz.ms, lines.at(-1));
+}
+
 async function checkProxyWithoutPrism(app: string): Promise<void> {
   const proxy = await run('npx', ['wazo-auth-kit', 'proxy', '--target', 'http://127.0.0.1:9/0.1'], app, { timeoutMs: 60_000 });
   expect(proxy.code === 2 && proxy.stderr.includes('npm i -D @stoplight/prism-cli'), 'npx wazo-auth-kit proxy without Prism should exit 2 saying how to install it', proxy);
@@ -350,6 +359,7 @@ async function main(): Promise<number> {
     await checkSuite(app);
     await checkMockCommand(app);
     await checkProxyWithoutPrism(app);
+    await checkFuzz(app);
     await checkStartMock(app);
     await checkWithSdk(app);
     console.log('package check: PASS');

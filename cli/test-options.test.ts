@@ -101,3 +101,18 @@ test('--wazo-version (or WAZO_VERSION) is resolved and handed to the suite; an u
   assert.equal(none.wazoVersion, undefined);
   fails(['--wazo-version', '27.01'], /--wazo-version 27\.01 is not a supported wazo-auth release: give one of 24\.01 – master/);
 });
+
+test('--fuzz [N]: off by default; on with a count, with the default, or with --fuzz=N; --fuzz-seed replays', () => {
+  assert.equal(resolve([]).env.WAZO_KIT_FUZZ, undefined);
+  assert.equal(resolve(['--fuzz']).env.WAZO_KIT_FUZZ, 'default');
+  assert.equal(resolve(['--fuzz', '2000', '--strict']).env.WAZO_KIT_FUZZ, '2000');
+  const o = resolve(['--fuzz', '--strict']);
+  assert.equal(o.env.WAZO_KIT_FUZZ, 'default');
+  assert.equal(o.strict, true, 'a flag after --fuzz is not taken for its count');
+  assert.equal(resolve(['--fuzz=50', '--fuzz-seed', '77']).env.WAZO_KIT_FUZZ_SEED, '77');
+  assert.deepEqual(resolve(['--fuzz', '--', '--fuzz']).playwrightArgs, ['--fuzz'], 'after -- it is Playwright\'s');
+  fails(['--fuzz=many'], /--fuzz takes a number/);
+  fails(['--fuzz', '0'], /at least 1/);
+  fails(['--fuzz-seed', '5'], /add --fuzz/);
+  fails(['--fuzz', '--fuzz-seed', 'x'], /whole number/);
+});

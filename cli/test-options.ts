@@ -41,6 +41,11 @@ Run:
   --expect-failures FILE     YAML listing requirement IDs this host is known to fail, each with a reason
                              (see docs/ci-gate.md); they do not fail the gate      [WAZO_KIT_EXPECT_FAILURES]
   --reports DIR              where the reports go (default ./reports)                 [WAZO_KIT_REPORTS_DIR]
+  --fuzz [N]                 add the fuzz phase (off by default): N requests generated from the description
+                             (default 10000 on the embedded mock, 500 on a URL), judged as the ROBUST-*
+                             requirements, findings with curl lines in the reports; without it those
+                             requirements are skipped ("fuzz phase not requested")          [WAZO_KIT_FUZZ]
+  --fuzz-seed S              replay the fuzz phase of seed S (printed by each run)     [WAZO_KIT_FUZZ_SEED]
   -h, --help                 this help
 
 Reports: DIR/conformance.html (requirement matrix), conformance.json (described by
@@ -48,6 +53,7 @@ spec/conformance-result.schema.json), conformance.md (CI job summary), junit.xml
 
 Examples:
   wazo-auth-kit test
+  wazo-auth-kit test --fuzz 2000
   WAZO_PW=... wazo-auth-kit test --url https://wazo.example.com/api/auth/0.1 --username alice --password-env WAZO_PW
   wazo-auth-kit test --url https://10.0.0.5/api/auth/0.1 --insecure --username alice --password-env WAZO_PW \\
       --admin-username root --admin-password-env WAZO_ADMIN_PW --expect-failures hosts/lab.yaml --strict`;
@@ -99,7 +105,8 @@ export function checkUrl(raw: string, from: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-function password(flagValue: string | undefined, envName: string | undefined, env: NodeJS.ProcessEnv, flag: string, envFlag: string): string | undefined {
+/** A password from a flag or from the variable named by `--...-password-env`; throws a UsageError saying what to fix. */
+export function password(flagValue: string | undefined, envName: string | undefined, env: NodeJS.ProcessEnv, flag: string, envFlag: string): string | undefined {
   if (flagValue !== undefined && envName !== undefined) throw new UsageError(`give either ${flag} or ${envFlag}, not both`);
   if (envName !== undefined) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(envName)) throw new UsageError(`${envFlag} takes the NAME of a variable (e.g. ${envFlag} WAZO_PW), not a password`);
@@ -113,8 +120,24 @@ function password(flagValue: string | undefined, envName: string | undefined, en
 /** Parses the flags of `wazo-auth-kit test` against an environment and a working directory. */
 export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TestOptions | 'help' {
   const split = argv.indexOf('--');
-  const own = split === -1 ? argv : argv.slice(0, split);
   const playwrightArgs = split === -1 ? [] : argv.slice(split + 1);
+  // `--fuzz [N]`: node's parseArgs has no optional values, so the count is taken out here.
+  let fuzzCount: string | undefined;
+  const own: string[] = [];
+  const mine = split === -1 ? argv : argv.slice(0, split);
+  for (let i = 0; i < mine.length; i++) {
+    const arg = mine[i]!;
+    if (arg === '--fuzz') {
+      const next = mine[i + 1];
+      if (next !== undefined && /^\d+$/.test(next)) {
+        fuzzCount = next;
+        i++;
+      } else fuzzCount = 'default';
+    } else if (arg.startsWith('--fuzz=')) {
+      fuzzCount = arg.slice('--fuzz='.length);
+      if (!/^\d+$/.test(fuzzCount) || Number(fuzzCount) < 1) throw new UsageError(`--fuzz takes a number of requests (e.g. --fuzz 2000), got "${fuzzCount}"`);
+    } else own.push(arg);
+  }
   let values;
   try {
     ({ values } = parseArgs({
@@ -134,6 +157,7 @@ export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = proc
         strict: { type: 'boolean' },
         'expect-failures': { type: 'string' },
         reports: { type: 'string' },
+        'fuzz-seed': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -212,6 +236,13 @@ export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   const expectFailures = expectFile ? abs(expectFile) : undefined;
   childEnv.WAZO_KIT_EXPECT_FAILURES = expectFailures;
 
+  if (fuzzCount === '0') throw new UsageError('--fuzz takes a number of requests of at least 1 (leave --fuzz out for no fuzz phase)');
+  if (fuzzCount !== undefined) childEnv.WAZO_KIT_FUZZ = fuzzCount;
+  if (values['fuzz-seed'] !== undefined) {
+    if (fuzzCount === undefined && !env.WAZO_KIT_FUZZ) throw new UsageError('--fuzz-seed replays a fuzz phase: add --fuzz [N]');
+    if (!/^\d+$/.test(values['fuzz-seed']) || Number(values['fuzz-seed']) >= 2 ** 32) throw new UsageError(`--fuzz-seed takes a whole number below 2^32 (the seed a fuzz phase printed), got "${values['fuzz-seed']}"`);
+    childEnv.WAZO_KIT_FUZZ_SEED = values['fuzz-seed'];
+  }
   if (values.grep !== undefined && values.grep.trim() === '') throw new UsageError('--grep needs a pattern (a requirement ID or words of a test title)');
   childEnv.WAZO_KIT_GREP = values.grep;
   // Playwright runs from the kit's directory; the reporter shows paths relative to the user's.

@@ -26,6 +26,8 @@ export const ANNOTATION = {
   cleanup: 'cleanup',
   /** A release-dependent behaviour the host showed or lacked: JSON {behaviour, present, detail} (suites/releases.ts). */
   release: 'release-behaviour',
+  /** The fuzz phase's figures: JSON {seed, requests, findings, durationMs, ...} (suites/robustness.spec.ts). */
+  fuzz: 'fuzz',
 } as const;
 
 /** The `details` argument of `test(title, details, body)` for the given requirement IDs. */

@@ -293,3 +293,26 @@ test('what passing tests measured reaches their requirement, and conformance.md/
   assert.match(renderMarkdown(result), /\| `A-ONE` \| ✅ passed \| a refresh token 38 s old/);
   assert.match(renderHtml(result), /<div class="meta proof">Measured: a refresh token 38 s old/);
 });
+
+test('fuzz findings: the curl line of a warning becomes the finding\'s `curl`; the figures land in `fuzz`; the schema takes both', async () => {
+  const { renderMarkdown } = await import('./markdown.ts');
+  const { renderHtml } = await import('./html.ts');
+  const curl = `curl -sS -i -X POST 'http://127.0.0.1:9497/0.1/token' -H $'Authorization: Basic \\xe4\\xb8\\xad' -H 'Content-Type: application/json' --data-binary '{}'`;
+  const figures = { seed: 7, requests: 300, shrinkRequests: 12, housekeepingRequests: 20, durationMs: 4000, findings: 1, stoppedBy: 'count' };
+  const result = aggregate(
+    catalogue,
+    [record(['B-SOFT'], { severity: 'should', warnings: [`B-SOFT: POST /token (createToken): answered 500; 2 request(s): Basic with raw UTF-8 bytes\nreproduce: ${curl}`], fuzz: figures })],
+    context(),
+  );
+  const finding = statusOf(result, 'B-SOFT').findings[0]!;
+  assert.equal(statusOf(result, 'B-SOFT').status, 'warning');
+  assert.equal(finding.curl, curl);
+  assert.ok(!finding.message.includes('reproduce:'));
+  assert.deepEqual(result.fuzz, figures);
+  assert.deepEqual(validateResult(result), []);
+  assert.ok(renderMarkdown(result).includes(curl), 'the markdown shows the curl line');
+  assert.ok(renderMarkdown(result).includes('Seed 7'), 'and the seed');
+  assert.ok(renderHtml(result, catalogue.areas).includes('pre class="curl"'), 'the HTML too');
+  // Without the phase, no `fuzz` section.
+  assert.equal(aggregate(catalogue, [record(['A-ONE'])], context()).fuzz, undefined);
+});

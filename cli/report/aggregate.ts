@@ -60,7 +60,7 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
     }
     if (NOT_RUN.has(t.status)) continue;
     for (const w of t.warnings) {
-      if (concerned(t, w).includes(requirement.id)) warnings.push({ kind: 'warning', test: t.title, message: w, evidence: t.evidence });
+      if (concerned(t, w).includes(requirement.id)) warnings.push({ kind: 'warning', test: t.title, ...splitCurl(w), evidence: t.evidence });
     }
     if (t.flaky) warnings.push({ kind: 'warning', test: t.title, message: 'passed only on retry (flaky)', evidence: [] });
   }
@@ -76,6 +76,13 @@ function judge(requirement: Requirement, tests: TestRecord[], grep: string | nul
 function proofsOf(tests: TestRecord[]): Pick<RequirementResult, 'proofs'> {
   const proofs = [...new Set(tests.filter((t) => t.status === 'passed').flatMap((t) => t.proofs ?? []))];
   return proofs.length > 0 ? { proofs } : {};
+}
+
+/** A warning's `reproduce: curl ...` line (fuzz findings, suites/robustness.spec.ts) taken out as `curl`. */
+export function splitCurl(message: string): { message: string; curl?: string } {
+  const at = message.lastIndexOf('\nreproduce: curl ');
+  if (at < 0) return { message };
+  return { message: message.slice(0, at), curl: message.slice(at + '\nreproduce: '.length).trim() };
 }
 
 /** One result per catalogue requirement, in catalogue order. */
@@ -259,6 +266,7 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
   const release = judgeRelease(tests, ctx.wazoVersion ?? null);
   const requirements = applyRelease(judgeRequirements(catalogue, tests, ctx.expected, ctx.grep), catalogue, release);
   const sdk = sdkCompatibility(requirements, ctx.sdkVersion ?? null, tests.find((t) => t.sdkRelay)?.sdkRelay);
+  const fuzz = tests.find((t) => t.fuzz && t.status !== 'skipped')?.fuzz;
   return {
     format: 'wazo-auth-kit/conformance-result@1',
     kit: { name: 'wazo-auth-kit', version: ctx.kitVersion },
@@ -275,5 +283,6 @@ export function aggregate(catalogue: Catalogue, tests: TestRecord[], ctx: RunCon
     unknownRequirements,
     ...(sdk ? { sdk } : {}),
     release,
+    ...(fuzz ? { fuzz } : {}),
   };
 }

@@ -58,6 +58,7 @@ details.req .meta{color:var(--muted);font-size:12.5px;margin:4px 0}
 ul.tests{margin:4px 0;padding-left:18px;font-size:12.5px}
 .errors li{color:var(--fail);font-family:ui-monospace,monospace;white-space:pre-wrap}
 footer{color:var(--muted);font-size:12px;padding:0 28px 24px}
+pre.curl{margin:4px 0;padding:6px 8px;background:#f4f4f4;font-size:12px;white-space:pre-wrap;word-break:break-all}
 `;
 
 function evidenceBlock(e: Evidence): string {
@@ -67,15 +68,18 @@ function evidenceBlock(e: Evidence): string {
   if (e.schemaError !== undefined) rows.push(['spec', e.schemaError]);
   if (e.body !== undefined) rows.push(['body', e.body]);
   for (const [k, v] of Object.entries(e)) {
-    if (!['request', 'status', 'body', 'schemaError'].includes(k)) rows.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
+    if (!['request', 'status', 'body', 'schemaError', 'curl'].includes(k)) rows.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
   }
   return `<dl class="evidence">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
 }
 
 function findingBlock(f: Finding): string {
   // The last exchanges are the ones that led to the failure; three are enough to read it.
-  const shown = f.evidence.slice(-3);
-  return `<div class="finding ${f.kind}" data-kind="${f.kind}"><div><b>${f.kind === 'failure' ? 'Failure' : 'Warning'}</b> in <i>${esc(f.test)}</i></div><div class="msg">${esc(f.message)}</div>${shown.map(evidenceBlock).join('')}${f.evidence.length > shown.length ? `<div class="meta">${f.evidence.length - shown.length} earlier exchange(s) in the Playwright report</div>` : ''}</div>`;
+  // A fuzz finding's own exchange is the one with its curl line.
+  const own = f.curl ? f.evidence.filter((e) => e.curl === f.curl) : f.evidence;
+  const shown = own.slice(-3);
+  const curl = f.curl ? `<div class="meta">reproduce:</div><pre class="curl">${esc(f.curl)}</pre>` : '';
+  return `<div class="finding ${f.kind}" data-kind="${f.kind}"><div><b>${f.kind === 'failure' ? 'Failure' : 'Warning'}</b> in <i>${esc(f.test)}</i></div><div class="msg">${esc(f.message)}</div>${curl}${shown.map(evidenceBlock).join('')}${f.evidence.length > shown.length ? `<div class="meta">${f.evidence.length - shown.length} earlier exchange(s) in the Playwright report</div>` : ''}</div>`;
 }
 
 /** Marks of the release line. */

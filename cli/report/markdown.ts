@@ -77,6 +77,20 @@ export function renderMarkdown(result: ConformanceResult): string {
   const firstFinding = (r: RequirementResult) => (r.findings[0] ? findingLine(r.findings[0]) : (r.reason ?? ''));
   section(`${ICON.failed} Failed`, result.requirements.filter((r) => r.status === 'failed'), firstFinding);
   section(`${ICON.warning} Warnings`, result.requirements.filter((r) => r.status === 'warning'), firstFinding);
+  if (result.fuzz) {
+    const f = result.fuzz;
+    out.push(
+      '### 🎲 Fuzz phase',
+      '',
+      `Seed ${f.seed} · ${f.requests} generated requests (+${f.shrinkRequests} shrinking, +${f.housekeepingRequests} set-up/clean-up) · ${seconds(f.durationMs)}${f.stoppedBy === 'time' ? ' (time budget reached)' : f.stoppedBy === 'target-down' ? ' (the target stopped answering)' : ''} · ${f.findings} finding${f.findings === 1 ? '' : 's'}. Replay: \`wazo-auth-kit test --fuzz ${f.requests} --fuzz-seed ${f.seed}\` (or \`wazo-auth-kit fuzz --seed ${f.seed}\`).`,
+      '',
+    );
+    for (const r of result.requirements) {
+      for (const finding of r.findings.filter((x) => x.curl)) {
+        out.push(`- \`${r.id}\` ${cell(finding.message, 400)}`, '', '  ```sh', `  ${finding.curl}`, '  ```', '');
+      }
+    }
+  }
   section(
     `${ICON['expected-failure']} Expected failures`,
     result.requirements.filter((r) => r.status === 'expected-failure'),

@@ -53,6 +53,21 @@ export interface TestRecord {
   proofs?: string[];
   /** How the @wazo/sdk profile reached the target when it went through the kit's TLS relay (`sdk-relay` annotation). */
   sdkRelay?: string;
+  /** The fuzz phase's figures, on the test that reports them (suites/robustness.spec.ts). */
+  fuzz?: FuzzFigures;
+}
+
+/** What the fuzz phase did (`wazo-auth-kit test --fuzz`): the seed to replay it, requests, findings. */
+export interface FuzzFigures {
+  seed: number;
+  /** Generated requests sent. */
+  requests: number;
+  shrinkRequests: number;
+  housekeepingRequests: number;
+  durationMs: number;
+  /** Deduplicated findings (by requirement, kind, operation and status). */
+  findings: number;
+  stoppedBy: string;
 }
 
 /** Status of one requirement in a run. */
@@ -64,6 +79,8 @@ export interface Finding {
   test: string;
   message: string;
   evidence: Evidence[];
+  /** A curl command that reproduces it (fuzz findings), credentials as shell variables. */
+  curl?: string;
 }
 
 /** One requirement of the catalogue and what the run found. */
@@ -177,4 +194,6 @@ export interface ConformanceResult {
   sdk?: SdkCompatibility;
   /** The wazo-auth release the host was judged as. */
   release: ReleaseResult;
+  /** Present when the fuzz phase ran (`--fuzz`). */
+  fuzz?: FuzzFigures;
 }

@@ -25,7 +25,7 @@ import { loadExpectedFailures, type ExpectedFailures } from '../expected-failure
 import { passwordsFromEnv, redact, redactDeep, safeUrl } from '../redact.ts';
 import { aggregate } from './aggregate.ts';
 import { installedSdkVersion } from './sdk-compat.ts';
-import type { ConformanceResult, Evidence, TestRecord } from './model.ts';
+import type { ConformanceResult, Evidence, FuzzFigures, TestRecord } from './model.ts';
 import { callerDirectory, displayPath, paint, printSummary, progressLine } from './terminal.ts';
 import { writeReports } from './write-reports.ts';
 
@@ -203,6 +203,7 @@ export default class KitReporter implements Reporter {
       cleanupProblems: of('cleanup').map((c) => this.clean(c)),
       proofs: of('proof').map((p) => this.clean(p)),
       ...(of('sdk-relay')[0] ? { sdkRelay: this.clean(of('sdk-relay')[0]!) } : {}),
+      ...fuzzFigures(of('fuzz')[0]),
       observations: of('release-behaviour').flatMap((text) => {
         try {
           const o = JSON.parse(text) as { behaviour?: unknown; present?: unknown; detail?: unknown };
@@ -239,6 +240,18 @@ export default class KitReporter implements Reporter {
       }
     }
     return out.slice(-MAX_EVIDENCE);
+  }
+}
+
+/** The fuzz phase's figures from its annotation (suites/robustness.spec.ts), if any. */
+function fuzzFigures(text: string | undefined): { fuzz?: FuzzFigures } {
+  if (!text) return {};
+  try {
+    const f = JSON.parse(text) as Partial<FuzzFigures>;
+    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    return { fuzz: { seed: n(f.seed), requests: n(f.requests), shrinkRequests: n(f.shrinkRequests), housekeepingRequests: n(f.housekeepingRequests), durationMs: n(f.durationMs), findings: n(f.findings), stoppedBy: String(f.stoppedBy ?? 'count') } };
+  } catch {
+    return {};
   }
 }
 

@@ -97,6 +97,11 @@ export function printSummary(out: (line: string) => void, r: ConformanceResult, 
     const colour = { compatible: paint.green, incompatible: paint.red, partial: paint.yellow, 'not-checked': paint.grey }[r.sdk.status];
     out(`${paint.bold('SDK:')} ${colour(r.sdk.summary)}`);
   }
+  if (r.fuzz) {
+    const f = r.fuzz;
+    out(`${paint.bold('Fuzz:')} seed ${f.seed}: ${f.requests} requests (+${f.shrinkRequests} shrinking, +${f.housekeepingRequests} set-up/clean-up) in ${(f.durationMs / 1000).toFixed(1)} s: ${f.findings === 0 ? paint.green('0 findings') : paint.yellow(`${f.findings} finding(s)`)}`);
+    for (const x of r.requirements) for (const finding of x.findings.filter((y) => y.curl)) out(paint.grey(`  ${finding.message.split('\n')[0]}\n    ${finding.curl}`));
+  }
   out(`Reports (${Math.round(writeMs)} ms): ${files.map(rel).join(', ')}, ${rel(`${dir}/html/index.html`)}`);
   const verdict = { pass: paint.green('PASS'), fail: paint.red('FAIL'), error: paint.red('ERROR'), interrupted: paint.yellow('INTERRUPTED') }[r.gate.verdict];
   out(`${paint.bold('Gate:')} ${verdict} — ${r.gate.reason} (exit ${r.gate.exitCode})`);

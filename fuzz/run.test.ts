@@ -1,0 +1,67 @@
+/**
+ * The fuzz phase end to end against the embedded mock (127.0.0.1, a free port): the same seed sends
+ * the same requests, the clean mock gives no finding and keeps nothing, a broken operation is found and
+ * shrunk to a curl line.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { startMock, type WazoAuthMock } from '../mock/start-mock.ts';
+import type { FuzzCase } from './cases.ts';
+import { runFuzz, type FuzzOptions } from './run.ts';
+
+let mock: WazoAuthMock;
+before(async () => {
+  mock = await startMock({ port: 0, host: '127.0.0.1', tls: 'off' });
+});
+after(async () => {
+  await mock.close();
+});
+
+const options = (overrides: Partial<FuzzOptions> = {}): FuzzOptions => ({
+  baseURL: mock.url,
+  user: { username: 'alice', password: 'alice-pw' },
+  admin: { username: 'admin', password: 'admin-secret' },
+  insecure: false,
+  seed: 31337,
+  count: 150,
+  timeBudgetMs: 60_000,
+  timeoutMs: 5_000,
+  rate: 0,
+  shrinkBudget: 200,
+  ...overrides,
+});
+
+test('the same seed sends the same requests, the clean mock gives no finding, and nothing is left', async () => {
+  const first: FuzzCase[] = [];
+  const second: FuzzCase[] = [];
+  const a = await runFuzz(options({ onCase: (c) => first.push(c) }));
+  const b = await runFuzz(options({ onCase: (c) => second.push(c) }));
+  assert.equal(first.length, 150);
+  assert.equal(JSON.stringify(first), JSON.stringify(second));
+  for (const report of [a, b]) {
+    assert.deepEqual(report.findings, [], JSON.stringify(report.findings.slice(0, 2)));
+    assert.deepEqual(report.afterwards, { login: 200, status: 200 });
+    assert.deepEqual(report.leftovers, []);
+  }
+  const state = mock.state() as { users: { username: string | null }[]; refresh_tokens: unknown[]; tokens: unknown[] };
+  assert.deepEqual(state.users.map((u) => u.username).sort(), ['admin', 'alice'], 'only the seeded users are left');
+  assert.deepEqual(state.refresh_tokens, [], 'no refresh token is left');
+  assert.deepEqual(state.tokens, [], 'no live token is left');
+});
+
+test('a 500 of one operation is found, shrunk and written as a curl line without a secret', async () => {
+  mock.injectFault({ operationId: 'listUserSessions', status: 500 });
+  try {
+    const report = await runFuzz(options({ seed: 5, count: 120 }));
+    const found = report.findings.find((f) => f.requirement === 'ROBUST-NO-5XX' && f.operationId === 'listUserSessions');
+    assert.ok(found, JSON.stringify(report.findings.map((f) => `${f.requirement} ${f.operationId}`)));
+    assert.equal(found.status, 500);
+    assert.match(found.curl, /^curl -sS -i -X GET 'http:\/\/127\.0\.0\.1:\d+\/0\.1\/users\//);
+    // Shrunk: the 500 comes whatever the query, so no query parameter is left.
+    assert.ok(!found.curl.includes('?'), found.curl);
+    for (const secret of ['alice-pw', 'admin-secret']) assert.ok(!found.curl.includes(secret));
+    assert.match(found.curl, /\$WAZO_(ADMIN_|THROWAWAY_)?TOKEN/);
+  } finally {
+    mock.clearFaults();
+  }
+});
