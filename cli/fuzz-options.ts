@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 import { defaultCount, isLocalUrl } from '../fuzz/settings.ts';
-import { checkUrl, password } from './test-options.ts';
+import { resolveTargetFlags, TARGET_FLAGS } from './test-options.ts';
 
 /** `wazo-auth-kit fuzz --help`. */
 export const FUZZ_USAGE = `Usage: wazo-auth-kit fuzz [options]
@@ -70,7 +70,6 @@ export interface FuzzCliOptions {
   notes: string[];
 }
 
-const truthy = (v: string | undefined) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase());
 
 
 /** A whole number in [min, max], from a flag or variable; throws a UsageError naming it. */
@@ -97,13 +96,7 @@ export function resolveFuzzOptions(argv: string[], env: NodeJS.ProcessEnv = proc
       strict: true,
       allowPositionals: false,
       options: {
-        url: { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        'password-env': { type: 'string' },
-        'admin-username': { type: 'string' },
-        'admin-password-env': { type: 'string' },
-        insecure: { type: 'boolean' },
+        ...TARGET_FLAGS,
         seed: { type: 'string' },
         count: { type: 'string' },
         'time-budget': { type: 'string' },
@@ -118,22 +111,8 @@ export function resolveFuzzOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     throw new UsageError(`${message}; run "wazo-auth-kit fuzz --help" for the flags`);
   }
   if (values.help) return 'help';
-  const notes: string[] = [];
-  let url: string | undefined;
-  if (values.url !== undefined) url = checkUrl(values.url, '--url');
-  else if (env.WAZO_AUTH_URL?.trim()) url = checkUrl(env.WAZO_AUTH_URL.trim(), 'WAZO_AUTH_URL');
-
-  const userPassword = password(values.password, values['password-env'], env, '--password', '--password-env') ?? env.WAZO_PASSWORD;
-  if (values.password !== undefined) notes.push('note: --password is visible to other users of this machine (ps, shell history); prefer --password-env');
-  const username = values.username ?? env.WAZO_USERNAME;
-  if (values.username !== undefined && userPassword === undefined) throw new UsageError(`--username ${values.username} needs its password: add --password-env VAR (the variable holding it)`);
-  if (url && (!username || userPassword === undefined)) {
-    throw new UsageError('a target needs a user account: add --username U --password-env VAR (or set WAZO_USERNAME and WAZO_PASSWORD)');
-  }
-  const adminPassword = password(undefined, values['admin-password-env'], env, '--admin-password', '--admin-password-env') ?? env.WAZO_ADMIN_PASSWORD;
-  const adminName = values['admin-username'] ?? env.WAZO_ADMIN_USERNAME;
-  if (values['admin-username'] !== undefined && adminPassword === undefined) throw new UsageError(`--admin-username ${values['admin-username']} needs its password: add --admin-password-env VAR`);
-  if (adminName && username && adminName === username) throw new UsageError('the administrator must be another account than --username');
+  const { url, username, userPw, adminName, adminPw, missingUser, insecure, notes } = resolveTargetFlags(values, env);
+  if (missingUser) throw new UsageError(missingUser);
 
   const seedText = values.seed ?? (env.WAZO_KIT_FUZZ_SEED?.trim() || undefined);
   const seed = seedText !== undefined ? wholeNumber(seedText, values.seed !== undefined ? '--seed' : 'WAZO_KIT_FUZZ_SEED', 0, 2 ** 32 - 1) : random() >>> 0;
@@ -145,9 +124,9 @@ export function resolveFuzzOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   if (!mock && !isLocalUrl(url!) && rate === 0) notes.push('note: --rate 0 sends as fast as the server answers; on a shared host prefer a few requests per second');
   return {
     ...(url ? { url } : {}),
-    ...(url && username && userPassword !== undefined ? { user: { username, password: userPassword } } : {}),
-    ...(url && adminName && adminPassword !== undefined ? { admin: { username: adminName, password: adminPassword } } : {}),
-    insecure: values.insecure === true || truthy(env.WAZO_INSECURE),
+    ...(url && username && userPw !== undefined ? { user: { username, password: userPw } } : {}),
+    ...(url && adminName && adminPw !== undefined ? { admin: { username: adminName, password: adminPw } } : {}),
+    insecure,
     seed,
     seedGiven: seedText !== undefined,
     count,

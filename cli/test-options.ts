@@ -117,62 +117,31 @@ export function password(flagValue: string | undefined, envName: string | undefi
   return flagValue;
 }
 
-/** Parses the flags of `wazo-auth-kit test` against an environment and a working directory. */
-export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TestOptions | 'help' {
-  const split = argv.indexOf('--');
-  const playwrightArgs = split === -1 ? [] : argv.slice(split + 1);
-  // `--fuzz [N]`: node's parseArgs has no optional values, so the count is taken out here.
-  let fuzzCount: string | undefined;
-  const own: string[] = [];
-  const mine = split === -1 ? argv : argv.slice(0, split);
-  for (let i = 0; i < mine.length; i++) {
-    const arg = mine[i]!;
-    if (arg === '--fuzz') {
-      const next = mine[i + 1];
-      if (next !== undefined && /^\d+$/.test(next)) {
-        fuzzCount = next;
-        i++;
-      } else fuzzCount = 'default';
-    } else if (arg.startsWith('--fuzz=')) {
-      fuzzCount = arg.slice('--fuzz='.length);
-      if (!/^\d+$/.test(fuzzCount) || Number(fuzzCount) < 1) throw new UsageError(`--fuzz takes a number of requests (e.g. --fuzz 2000), got "${fuzzCount}"`);
-    } else own.push(arg);
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: own,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        'password-env': { type: 'string' },
-        'admin-username': { type: 'string' },
-        'admin-password-env': { type: 'string' },
-        insecure: { type: 'boolean' },
-        'wazo-version': { type: 'string' },
-        grep: { type: 'string' },
-        strict: { type: 'boolean' },
-        'expect-failures': { type: 'string' },
-        reports: { type: 'string' },
-        'fuzz-seed': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    // node's messages name the flag ("Unknown option '--urll'"); keep the first sentence and point to help.
-    const message = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
-    throw new UsageError(`${message}; run "wazo-auth-kit test --help" for the flags`);
-  }
-  if (values.help) return 'help';
+/** The flags naming the target and its accounts, shared by `test` and `fuzz` (node:util parseArgs specs). */
+export const TARGET_FLAGS = {
+  url: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  'password-env': { type: 'string' },
+  'admin-username': { type: 'string' },
+  'admin-password-env': { type: 'string' },
+  insecure: { type: 'boolean' },
+} as const;
 
+/** What {@link TARGET_FLAGS} parse to. */
+type TargetFlagValues = { url?: string; username?: string; password?: string; 'password-env'?: string; 'admin-username'?: string; 'admin-password-env'?: string; insecure?: boolean };
+
+/**
+ * The target and its accounts, from the flags and then the environment, with the same checks for every
+ * command. `childEnv` holds what the flags set, for a child process that reads the environment (the
+ * suite); `missingUser` is reported by the caller when it sees fit (after the reachability check).
+ */
+export function resolveTargetFlags(values: TargetFlagValues, env: NodeJS.ProcessEnv) {
   const notes: string[] = [];
   const childEnv: Record<string, string | undefined> = {};
 
   let url: string | undefined;
-  let urlSource: TestOptions['urlSource'] = 'mock';
+  let urlSource: 'flag' | 'environment' | 'mock' = 'mock';
   if (values.url !== undefined) {
     url = checkUrl(values.url, '--url');
     urlSource = 'flag';
@@ -212,11 +181,60 @@ export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   const adminName = values['admin-username'] ?? env.WAZO_ADMIN_USERNAME;
   const adminPw = adminPassword ?? env.WAZO_ADMIN_PASSWORD;
   if (adminName && username && adminName === username) {
-    throw new UsageError('the administrator must be another account than --username (the suite checks that a plain user is refused what an administrator may do)');
+    throw new UsageError('the administrator must be another account than --username (the suite checks that a plain user is refused what an administrator may do; the fuzz phase writes only as a throwaway user)');
   }
 
   const insecure = values.insecure === true || truthy(env.WAZO_INSECURE);
   if (values.insecure) childEnv.WAZO_INSECURE = '1';
+  return { url, urlSource, username, userPw, adminName, adminPw, missingUser, insecure, notes, childEnv };
+}
+
+/** Parses the flags of `wazo-auth-kit test` against an environment and a working directory. */
+export function resolveTestOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TestOptions | 'help' {
+  const split = argv.indexOf('--');
+  const playwrightArgs = split === -1 ? [] : argv.slice(split + 1);
+  // `--fuzz [N]`: node's parseArgs has no optional values, so the count is taken out here.
+  let fuzzCount: string | undefined;
+  const own: string[] = [];
+  const mine = split === -1 ? argv : argv.slice(0, split);
+  for (let i = 0; i < mine.length; i++) {
+    const arg = mine[i]!;
+    if (arg === '--fuzz') {
+      const next = mine[i + 1];
+      if (next !== undefined && /^\d+$/.test(next)) {
+        fuzzCount = next;
+        i++;
+      } else fuzzCount = 'default';
+    } else if (arg.startsWith('--fuzz=')) {
+      fuzzCount = arg.slice('--fuzz='.length);
+      if (!/^\d+$/.test(fuzzCount) || Number(fuzzCount) < 1) throw new UsageError(`--fuzz takes a number of requests (e.g. --fuzz 2000), got "${fuzzCount}"`);
+    } else own.push(arg);
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: own,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...TARGET_FLAGS,
+        'wazo-version': { type: 'string' },
+        grep: { type: 'string' },
+        strict: { type: 'boolean' },
+        'expect-failures': { type: 'string' },
+        reports: { type: 'string' },
+        'fuzz-seed': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // node's messages name the flag ("Unknown option '--urll'"); keep the first sentence and point to help.
+    const message = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
+    throw new UsageError(`${message}; run "wazo-auth-kit test --help" for the flags`);
+  }
+  if (values.help) return 'help';
+
+  const { url, urlSource, username, userPw, adminName, adminPw, missingUser, insecure, notes, childEnv } = resolveTargetFlags(values, env);
   let wazoVersion: string | undefined;
   const versionText = values['wazo-version'] ?? (env.WAZO_VERSION?.trim() || undefined);
   if (versionText !== undefined) {
