@@ -8,7 +8,7 @@ import type { ApiSpec, JsonObject, Operation } from '../spec/loader.ts';
 import { authorize, operationAccess } from './authorize.ts';
 import { corsHeaders, preflightHeaders } from './cors.ts';
 import { handleDevControl } from './dev-controls.ts';
-import { bareError, errorBody, errors, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
+import { bareError, errorBody, errors, errorText, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
 import { waivedByFault, type FaultRegistry, type OperationFault } from './faults.ts';
 import { handlers, unhandledOperations } from './handlers/index.ts';
 import type { HandlerContext } from './handlers/types.ts';
@@ -243,7 +243,7 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
           isBare = error.payload.shape === 'BareMessage';
           // Fault `error-shape-changed`: one generic error body for every error, instead of the service's three.
           if (!devControl && behaviourFaults.has('error-shape-changed')) {
-            response.body = { error: { code: error.status, message: 'reason' in error.payload ? error.payload.reason : error.payload.message } };
+            response.body = { error: { code: error.status, message: errorText(error.payload) } };
           }
         } else {
           logger.error(`unexpected error on ${method} ${pathname.replace(/(\/token\/)[^/]+/, '$1…')}`, error);

@@ -13,7 +13,9 @@ export type ErrorShape = 'Error' | 'APIError' | 'BareMessage';
 export type ErrorPayload =
   | { shape: 'Error'; reason: string }
   | { shape: 'APIError'; message: string; error_id: string; details: JsonObject; resource?: string }
-  | { shape: 'BareMessage'; message: string };
+  | { shape: 'BareMessage'; message: string }
+  /** A body that fits none of the three (a service bug kept as it is); only the timestamp is added. */
+  | { shape: 'Raw'; body: JsonObject };
 
 /** A deliberate error answer (a rule of the service), as opposed to a bug in the mock. */
 export class MockHttpError extends Error {
@@ -24,7 +26,7 @@ export class MockHttpError extends Error {
     readonly payload: ErrorPayload,
     readonly headers: Record<string, string> = {},
   ) {
-    super(`[mock] ${status} ${'reason' in payload ? payload.reason : payload.message}`);
+    super(`[mock] ${status} ${errorText(payload)}`);
   }
 }
 
@@ -36,6 +38,13 @@ export interface MockResponse {
   text?: string;
 }
 
+/** The human text of an error payload, whatever its shape. */
+export function errorText(payload: ErrorPayload): string {
+  if (payload.shape === 'Error') return payload.reason;
+  if (payload.shape === 'Raw') return String(payload.body.message ?? JSON.stringify(payload.body));
+  return payload.message;
+}
+
 /** The `Error` shape: `{reason: [..], timestamp: [..], status_code}`. */
 export function serviceError(status: number, reason: string): MockHttpError {
   return new MockHttpError(status, { shape: 'Error', reason });
@@ -44,6 +53,11 @@ export function serviceError(status: number, reason: string): MockHttpError {
 /** The `APIError` shape: `{message, error_id, details, timestamp, resource?}`. */
 export function apiError(status: number, message: string, errorId: string, details: JsonObject, resource?: string): MockHttpError {
   return new MockHttpError(status, { shape: 'APIError', message, error_id: errorId, details, ...(resource ? { resource } : {}) });
+}
+
+/** A body in none of the service's usual shapes, as the real service sends it. */
+export function rawApiError(status: number, body: JsonObject): MockHttpError {
+  return new MockHttpError(status, { shape: 'Raw', body });
 }
 
 /** werkzeug's bare `{message}` shape. */
@@ -104,6 +118,33 @@ export const errors = {
   /** A user UUID given at creation that already exists. */
   uuidTaken: (uuid: string) =>
     apiError(409, 'Conflict detected', 'conflict', { uuid: { constraint_id: 'unique', message: `The uuid "${uuid}" is already used` } }, 'users'),
+  /** A `Wazo-Tenant` outside the caller's subtree, once the ACL passed (observed on 24.01–master). */
+  unauthorizedTenant: (tenantUuid: string) => apiError(401, 'Unauthorized tenant', 'unauthorized-tenant', { tenant_uuid: tenantUuid }),
+  /** An unknown tenant, or one outside the caller's subtree (observed on 24.01–master). */
+  unknownTenant: (uuid: string) => apiError(404, `No such tenant: "${uuid}"`, 'unknown-tenant', { uuid }, 'tenants'),
+  /** A slug or uuid already used by another tenant (observed on 24.01–master). */
+  tenantTaken: (field: 'slug' | 'uuid', value: string) =>
+    apiError(409, 'Conflict detected', 'conflict', { [field]: { constraint_id: 'unique', message: `The ${field} "${value}" is already used` } }, 'tenants'),
+  /** Domain names another tenant has; the message quotes Python's repr of the list (observed on 26.05). */
+  domainTaken: (names: readonly string[]) =>
+    apiError(409, 'Conflict detected', 'conflict', { domain_names: { 'constraint-id': 'unique', message: `Domain name : "[${names.map((n) => `'${n}'`).join(', ')}]" is already in use, no duplicates allowed` } }, 'tenants'),
+  /** A parent change that would put a tenant below itself (observed on 26.05). */
+  parentIsDescendant: (uuid: string, parentUuid: string) =>
+    apiError(409, `Parent (${parentUuid}) is a descendent of tenant: "${uuid}"`, 'conflict', { uuid, parent_uuid: parentUuid }, 'tenants'),
+  /** A creation with the master tenant's uuid: 403 with a conflict body (observed on 24.01–master). */
+  masterTenantExists: () =>
+    apiError(403, 'Conflict detected', 'conflict', { parent_uuid: { constraint_id: 'unique', msg: 'A master tenant already exist' } }, 'tenants'),
+  /** Deleting the tenant one acts in (observed on 24.01–master). */
+  deletingOwnTenant: (uuid: string) =>
+    apiError(403, `Deleting its own tenant is forbidden: "${uuid}"`, 'deleting-own-tenant-forbidden', { tenant_uuid: uuid }, 'tenants'),
+  /**
+   * Deleting a tenant that has a sub-tenant: the real service swaps `error_id` and `details` (observed on
+   * 24.01–master, upstream 2d0f6864), and its body has no `resource`.
+   */
+  tenantHasChildren: (uuid: string) => rawApiError(400, { message: `Unauthorized delete of tenant : "${uuid}" ; since it has at least one child`, error_id: { uuid }, details: 'tenants' }),
+  /** An unknown `default_authentication_method` from 25.04 (upstream 447e2dbf, the idp plugins). */
+  invalidAuthenticationMethod: (value: string) =>
+    apiError(400, `Invalid default authentication method ${value}`, 'invalid-data', { default_authentication_method: value }, 'tenants'),
   badRequest: () => bareError(400, HTTP_MESSAGES.badRequest),
   notFound: () => bareError(404, HTTP_MESSAGES.notFound),
   methodNotAllowed: (allow: string[]) => bareError(405, HTTP_MESSAGES.methodNotAllowed, { Allow: allow.join(', ') }),
@@ -123,6 +164,8 @@ export function errorBody(status: number, payload: ErrorPayload, nowMs: number):
     }
     case 'BareMessage':
       return { message: payload.message };
+    case 'Raw':
+      return { ...payload.body, timestamp };
   }
 }
 

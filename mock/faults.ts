@@ -148,6 +148,14 @@ export const BEHAVIOUR_FAULTS = {
     description: 'DELETE /users/{uuid} answers 204 but the user stays',
     requirements: ['USERS-DELETE'],
   },
+  'tenant-isolation-broken': {
+    description: 'A caller sees every tenant: another branch of the tree through Wazo-Tenant or by uuid, where the service answers 401 unauthorized-tenant or 404',
+    requirements: ['TENANTS-ISOLATION'],
+  },
+  'tenant-deletion-keeps-users': {
+    description: 'DELETE /tenants/{uuid} removes the tenant but keeps its users, where the service deletes them with it',
+    requirements: ['TENANTS-DELETE-REMOVES-USERS'],
+  },
   'user-creation-201': {
     description: 'POST /users answers 201 Created where the service answers 200',
     requirements: ['USERS-CREATE', 'SPEC-RESPONSES-CONFORM'],

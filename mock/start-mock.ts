@@ -16,7 +16,7 @@
 import { loadSpec } from '../spec/loader.ts';
 import { checkUsers, readUsersFile } from './config.ts';
 import { handleDevControl, stateSnapshot } from './dev-controls.ts';
-import { MockHttpError } from './errors.ts';
+import { errorText, MockHttpError } from './errors.ts';
 import { isBehaviourFault, unknownFaultMessage, type BehaviourFault, type BehaviourFaultView, type OperationFault } from './faults.ts';
 import type { LogLevel } from './log.ts';
 import { startMockServer } from './server.ts';
@@ -135,7 +135,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<WazoAut
     } catch (error) {
       if (error instanceof MockHttpError) {
         const payload = error.payload;
-        throw new Error(`wazo-auth-kit mock: ${('reason' in payload ? payload.reason : payload.message).replace(/^\[mock\] /, '')}`);
+        throw new Error(`wazo-auth-kit mock: ${errorText(payload).replace(/^\[mock\] /, '')}`);
       }
       throw error;
     }

@@ -316,6 +316,11 @@ export class ApiClient {
       this.registry.add({ kind: 'username', username: body.username });
       return;
     }
+    const name = (body as { name?: unknown }).name;
+    if (path === '/tenants' && typeof name === 'string' && name.startsWith(this.target.prefix)) {
+      this.registry.add({ kind: 'tenant-name', name });
+      return;
+    }
     if (path !== '/token') return;
     if (body.access_type !== 'offline' || typeof body.client_id !== 'string') return;
     if (options.basic?.username !== this.target.user.username) return;
@@ -337,6 +342,10 @@ export class ApiClient {
       const uuid = (body as { uuid?: unknown }).uuid;
       const username = (options.json as { username?: unknown } | null | undefined)?.username;
       if (typeof uuid === 'string') this.registry.add({ kind: 'user', uuid, ...(typeof username === 'string' ? { username } : {}) });
+    } else if (operationId === 'createTenant') {
+      const uuid = (body as { uuid?: unknown }).uuid;
+      const name = (options.json as { name?: unknown } | null | undefined)?.name;
+      if (typeof uuid === 'string') this.registry.add({ kind: 'tenant', uuid, ...(typeof name === 'string' ? { name } : {}) });
     }
   }
 }

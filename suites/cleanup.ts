@@ -5,7 +5,8 @@
  * a run was killed) can remove what a test could not.
  *
  * Order matters on the real service: deleting a user does not end its tokens (obs. 13b), so tokens
- * and refresh tokens go first, users last.
+ * and refresh tokens go first, then users, then tenants, the last created first (a tenant with a
+ * sub-tenant cannot be deleted).
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +26,10 @@ export type CleanupEntry =
   | { kind: 'client'; clientId: string; username: string }
   /** A user creation was sent with this username (recorded before the request, like `client`). */
   | { kind: 'username'; username: string }
-  | { kind: 'user'; uuid: string; username?: string };
+  | { kind: 'user'; uuid: string; username?: string }
+  /** A tenant creation was sent with this (run-prefixed) name (recorded before the request, like `username`). */
+  | { kind: 'tenant-name'; name: string }
+  | { kind: 'tenant'; uuid: string; name?: string };
 
 /**
  * Where the registry files live (test-results/ of the caller's directory, as the suite's other output):
@@ -220,7 +224,46 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
       }
     }
   }
+  await removeTenants(entries, target, problems);
   return problems;
+}
+
+/** Deletes the recorded tenants, sub-tenants first (the reverse of creation), with the admin. */
+async function removeTenants(entries: CleanupEntry[], target: Target, problems: string[]): Promise<void> {
+  const tenants = entries.flatMap((e) => (e.kind === 'tenant' ? [e.uuid] : []));
+  const known = new Set(entries.flatMap((e) => (e.kind === 'tenant' && e.name ? [e.name] : [])));
+  const pending = [...new Set(entries.flatMap((e) => (e.kind === 'tenant-name' && !known.has(e.name) ? [e.name] : [])))];
+  if (tenants.length === 0 && pending.length === 0) return;
+  if (!target.admin) {
+    if (tenants.length > 0) problems.push(`${tenants.length} tenant(s) left: no admin credentials to delete them`);
+    return;
+  }
+  const base = target.baseURL;
+  const opts = { insecure: target.insecure };
+  try {
+    const login = await send(
+      { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
+      opts,
+    );
+    const admin = tokenOf(login.body);
+    if (login.status !== 200 || !admin) {
+      problems.push(`${tenants.length} tenant(s) left: admin login answered ${login.status}`);
+      return;
+    }
+    // Creations whose answer never came: find them by their (run-prefixed, unique) name.
+    for (const name of pending) {
+      const found = await send({ method: 'GET', url: `${base}/tenants?search=${encodeURIComponent(name)}`, headers: { 'x-auth-token': admin } }, opts);
+      const items = (found.body as { items?: { uuid?: unknown; name?: unknown }[] } | undefined)?.items ?? [];
+      for (const item of items) if (item.name === name && typeof item.uuid === 'string') tenants.push(item.uuid);
+    }
+    for (const uuid of [...new Set(tenants)].reverse()) {
+      const res = await send({ method: 'DELETE', url: `${base}/tenants/${uuid}`, headers: { 'x-auth-token': admin } }, opts);
+      if (res.status !== 204 && res.status !== 404) problems.push(`tenant ${uuid}: DELETE answered ${res.status}`);
+    }
+    await send({ method: 'DELETE', url: `${base}/token/${encodeURIComponent(admin)}`, headers: {} }, opts);
+  } catch (error) {
+    problems.push(`${tenants.length} tenant(s) left: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { ApiSpec } from '../../spec/loader.ts';
 import { sessionHandlers } from './sessions.ts';
 import { statusHandlers } from './status.ts';
+import { tenantHandlers } from './tenants.ts';
 import { tokenHandlers } from './tokens.ts';
 import type { Handler } from './types.ts';
 import { userHandlers } from './users.ts';
@@ -14,6 +15,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...userHandlers,
   ...sessionHandlers,
   ...statusHandlers,
+  ...tenantHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

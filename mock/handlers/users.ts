@@ -17,7 +17,12 @@ function existingUser(context: HandlerContext) {
 }
 
 const listUsers: Handler = (context) => {
-  const views = context.state.users.list().map((u) => userView(u, context.state.release));
+  // The users of the scoping tenant (Wazo-Tenant, else the token's), with `recurse` those of its whole
+  // subtree (observed on 24.01–master: a sub-tenant's user is listed only with recurse=true).
+  const { tenants } = context.state;
+  const scope = str(context.params.header['wazo-tenant']) || context.caller?.tenantUuid || tenants.master;
+  const inScope = context.params.query.recurse === true ? (tenant: string) => tenants.within(scope, tenant) : (tenant: string) => tenant === scope;
+  const views = context.state.users.list().filter((u) => inScope(u.tenantUuid)).map((u) => userView(u, context.state.release));
   const { total, filtered, items } = listPage(views, context.params.query, USER_LIST);
   return { status: 200, body: { filtered, total, items } };
 };

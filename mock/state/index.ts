@@ -8,7 +8,8 @@ import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
 import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
-import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
+import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
+import { EMPTY_ADDRESS, TenantStore } from './tenants.ts';
 import { UserStore, type UserRecord } from './users.ts';
 import { playRelease, type PlayedRelease } from '../release.ts';
 
@@ -16,6 +17,7 @@ export type { AccessTokenRecord } from './access-tokens.ts';
 export type { RefreshTokenRecord } from './refresh-tokens.ts';
 export type { UserRecord, EmailRecord } from './users.ts';
 export type { SeedUser } from './seed.ts';
+export type { TenantRecord, TenantFields, TenantAddress } from './tenants.ts';
 
 /** How the state is set up. Every field has a default. */
 export interface StateOptions {
@@ -50,6 +52,7 @@ export type IssueResult =
 /** In-memory state of one mock server. */
 export class MockState {
   readonly users = new UserStore();
+  readonly tenants = new TenantStore();
   // Fault `expired-tokens-valid` (mock/faults.ts): expiry is not enforced while it is on.
   readonly accessTokens = new AccessTokenStore(() => !this.faults.has('expired-tokens-valid'));
   readonly refreshTokens = new RefreshTokenStore();
@@ -91,7 +94,14 @@ export class MockState {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.clock.reset();
-    for (const user of this.seedUsers) this.users.seed(user);
+    this.tenants.reset(DEFAULT_TENANT_UUID);
+    for (const user of this.seedUsers) {
+      // A users file may name other tenants: they become sub-tenants of the master tenant.
+      if (!this.tenants.get(user.tenant_uuid)) {
+        this.tenants.create(DEFAULT_TENANT_UUID, { name: null, contact: null, phone: null, defaultAuthenticationMethod: 'native', domainNames: [], address: { ...EMPTY_ADDRESS } }, { uuid: user.tenant_uuid });
+      }
+      this.users.seed(user);
+    }
   }
 
   /** The enabled user with this login and password; undefined otherwise (no hint why). */
@@ -211,6 +221,16 @@ export class MockState {
     if (!this.users.delete(userUuid)) return false;
     for (const refreshToken of this.refreshTokens.forUser(userUuid)) this.refreshTokens.remove(refreshToken.token);
     return true;
+  }
+
+  /**
+   * Deletes a tenant with its users (observed on 24.01–master: the users are gone, as in upstream's
+   * cascading foreign key). Their tokens stay valid, as for a deleted user (obs. 13b).
+   */
+  deleteTenant(tenantUuid: string): boolean {
+    if (!this.tenants.get(tenantUuid)) return false;
+    for (const user of this.users.list()) if (user.tenantUuid === tenantUuid) this.deleteUser(user.uuid);
+    return this.tenants.delete(tenantUuid);
   }
 
   /** Drops expired tokens and their sessions; see {@link AccessTokenStore.sweep}. */
