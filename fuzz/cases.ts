@@ -161,11 +161,12 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     createToken: { client_id: fuzzName(prefix, 'c'), refresh_token: uuid() },
     createUser: { username: fuzzName(prefix, 'u'), email_address: email(), uuid: uuid() },
     updateUser: { username: fc.option(fuzzName(prefix, 'u'), { nil: null }) },
+    createTenant: { name: fuzzName(prefix, 't'), uuid: uuid() },
   };
 }
 
 /** Properties a created thing must have for the clean-up to find it (usernames: see {@link bodyRoles}); the shrinker keeps them too. */
-export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'] };
+export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'], createTenant: ['name'] };
 
 /**
  * Query parameters left out of valid requests: `order` names a column to sort on, which the
