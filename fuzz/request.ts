@@ -128,8 +128,9 @@ function quoteText(text: string): string {
   const broken = (s: string, gap: string) =>
     s
       .replace(UUID, (u) => `${u.slice(0, 19)}${gap}${u.slice(19)}`)
-      .replace(LONG_RUN, (r) => r.replace(/(.{12})/g, `$1${gap}`))
-      .replace(/\b(basic\s+)([A-Za-z0-9+/]{4})/gi, `$1$2${gap}`);
+      // Replacer functions, not strings: the gap `'$'` would read as String#replace's `$'` pattern.
+      .replace(LONG_RUN, (r) => r.replace(/.{12}/g, (piece) => `${piece}${gap}`))
+      .replace(/\b(basic\s+)([A-Za-z0-9+/]{4})/gi, (_m, scheme: string, start: string) => `${scheme}${start}${gap}`);
   if (printable) return `'${broken(text.replace(/'/g, `'\\''`), "''")}'`;
   let escaped = '';
   for (const b of bytes) {

@@ -61,7 +61,7 @@ export function typeAllowed(schema: JsonObject, type: string): boolean {
 
 /**
  * Values a schema accepts. Supported: `type` (one or several), `enum`, `const`, `anyOf`/`oneOf`,
- * string `minLength`/`maxLength`/`format` (uuid, email, date-time), numeric `minimum`/`maximum`,
+ * string `minLength`/`maxLength`/`format` (uuid, email, date-time)/`pattern`, numeric `minimum`/`maximum`,
  * arrays (`items`, `minItems`/`maxItems`) and objects (`properties`, `required`: optional properties
  * are present or not). `false` schemas (a forbidden property) are never generated.
  */
@@ -116,6 +116,8 @@ function stringOf(schema: JsonObject): fc.Arbitrary<string> {
   if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const max = typeof schema.maxLength === 'number' ? Math.min(schema.maxLength, Math.max(min, 24)) : Math.max(min, 24);
+  // A pattern (a tenant's slug, a domain name): strings of the pattern within the length bounds.
+  if (typeof schema.pattern === 'string') return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= min && s.length <= max);
   return text(min, max);
 }
 
@@ -172,6 +174,7 @@ export function breaks(schema: JsonObject, options: { oversized?: boolean } = {}
       if (options.oversized !== false) out.push({ kind: 'length', note: `an oversized value (${OVERSIZED} characters, maxLength ${schema.maxLength})`, value: filler(OVERSIZED) });
     }
     if (Array.isArray(schema.enum)) out.push({ kind: 'enum', note: `not one of ${(schema.enum as unknown[]).join(', ')}`, value: notIn(schema.enum as unknown[]) });
+    if (typeof schema.pattern === 'string') out.push({ kind: 'format', note: `not matching ${schema.pattern}`, value: ' !' });
     if (schema.format === 'uuid') out.push({ kind: 'format', note: 'not a UUID', value: 'not-a-uuid' });
     if (schema.format === 'email') out.push({ kind: 'format', note: 'not an email address', value: 'no-at-sign.example' });
   }
