@@ -79,6 +79,7 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
       emails: u.emails.map((e) => e.address),
       acl: u.acl,
     })),
+    tenants: state.tenants.list().map((t) => ({ uuid: t.uuid, parent_uuid: t.parentUuid, name: t.name, slug: t.slug, domain_names: t.domains.map((d) => d.name) })),
     tokens: live.map((t) => ({
       token: t.token,
       user_uuid: t.userUuid,

@@ -142,6 +142,11 @@ export const errors = {
    * 24.01–master, upstream 2d0f6864), and its body has no `resource`.
    */
   tenantHasChildren: (uuid: string) => rawApiError(400, { message: `Unauthorized delete of tenant : "${uuid}" ; since it has at least one child`, error_id: { uuid }, details: 'tenants' }),
+  /** An unknown `default_authentication_method` from 24.08 to 25.03: the schema's enum (observed on 25.01). */
+  authenticationMethodNotInEnum: (choices: string[]) => {
+    const message = `Must be one of: ${choices.join(', ')}.`;
+    return apiError(400, message, 'invalid-data', { default_authentication_method: { constraint_id: 'enum', constraint: { choices }, message } }, 'tenants');
+  },
   /** An unknown `default_authentication_method` from 25.04 (upstream 447e2dbf, the idp plugins). */
   invalidAuthenticationMethod: (value: string) =>
     apiError(400, `Invalid default authentication method ${value}`, 'invalid-data', { default_authentication_method: value }, 'tenants'),

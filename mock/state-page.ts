@@ -62,6 +62,8 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="sessions"><thead><tr><th>session</th><th>user</th><th>mobile</th><th>tenant</th></tr></thead><tbody></tbody></table>
 <h2>Users</h2>
 <table id="users"><thead><tr><th>username</th><th>uuid</th><th>purpose</th><th>enabled</th><th>emails</th><th>tenant</th></tr></thead><tbody></tbody></table>
+<h2>Tenants <small>a tree under the master tenant (its own parent); a caller sees its tenant's subtree</small></h2>
+<table id="tenants"><thead><tr><th>name</th><th>slug</th><th>uuid</th><th>parent</th><th>domains</th></tr></thead><tbody></tbody></table>
 <h2>Faults <small>each makes the mock break one rule of the catalogue, from the next request on (mock/README.md, Faults)</small></h2>
 <table id="named-faults"><thead><tr><th></th><th>fault</th><th>what the mock does then</th><th>breaks</th></tr></thead><tbody></tbody></table>
 <h2>Operation faults armed <small>POST /_mock/faults {"operationId", "status", "latencyMs", "times"}</small></h2>
@@ -208,6 +210,15 @@ function render() {
     el('td', { text: (u.emails || []).join(', ') || '—' }),
     el('td', { class: 'mono', text: u.tenant_uuid }),
   ])), 'No user.');
+
+  const tenantNames = new Map((state.tenants || []).map((t) => [t.uuid, t.name || t.slug]));
+  fill('tenants', (state.tenants || []).map((t) => el('tr', { 'data-tenant': t.uuid }, [
+    el('td', { class: 'yes', text: t.name || '—' }),
+    el('td', { text: t.slug }),
+    el('td', { class: 'mono', text: t.uuid }),
+    el('td', { text: t.parent_uuid === t.uuid ? '(itself: master)' : tenantNames.get(t.parent_uuid) || t.parent_uuid }),
+    el('td', { text: (t.domain_names || []).join(', ') || '—' }),
+  ])), 'No tenant.');
 
   const on = new Set(state.behaviour_faults || []);
   $('faults-on').textContent = on.size ? [...on].join(', ') : 'none';

@@ -200,5 +200,40 @@ test('tenant records carry default_authentication_method where the release has i
   test.skip(!target.hasAdmin, NEEDS_ADMIN);
   const tenant = await createTenant(api, target, 'method');
   const present = observe('tenant-default-authentication-method', 'default_authentication_method' in tenant, `POST /tenants keys: ${Object.keys(tenant).sort().join(', ')}`);
-  if (present) expect(tenant.default_authentication_method, 'native by default').toBe('native');
+  if (!present) return;
+  expect(tenant.default_authentication_method, 'native by default').toBe('native');
+  const bad = await api.post('/tenants', { token: await api.adminToken(), json: { name: `${target.prefix}-badmethod-${randomBytes(3).toString('hex')}`, default_authentication_method: 'no-such-method' } });
+  expect(bad.status, bad.describe()).toBe(400);
+  expect(bad.body?.error_id, bad.describe()).toBe('invalid-data');
+  expect(Object.keys(bad.body?.details ?? {}), bad.describe()).toContain('default_authentication_method');
+});
+
+test("GET /tenants/{uuid}/domains lists the tenant's domain names with their UUIDs", covers('TENANTS-DOMAINS'), async ({ api, target }) => {
+  test.skip(!target.hasAdmin, NEEDS_ADMIN);
+  const names = [`${randomBytes(4).toString('hex')}.example.com`, `${randomBytes(4).toString('hex')}.example.org`];
+  const tenant = await createTenant(api, target, 'domains', { extra: { domain_names: names } });
+  const res = await api.get(`/tenants/${tenant.uuid}/domains`, { token: await api.adminToken() });
+  expect(res.status, res.describe()).toBe(200);
+  expect(res.body.total, res.describe()).toBe(2);
+  expect(res.body.items.map((d: Json) => d.name).sort(), res.describe()).toEqual([...names].sort());
+  for (const item of res.body.items) expect(item.uuid, res.describe()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  const unknown = await api.get(`/tenants/${randomUUID()}/domains`, { token: await api.adminToken() });
+  expect(unknown.status, unknown.describe()).toBe(404);
+});
+
+test('PUT /tenants/{uuid}/parent/{parent} moves a tenant; a move below itself is 409', covers('TENANTS-PARENT-CHANGE'), async ({ api, target }) => {
+  test.skip(!target.hasAdmin, NEEDS_ADMIN);
+  const admin = await api.adminToken();
+  const from = await createTenant(api, target, 'from');
+  const moving = await createTenant(api, target, 'moving', { parent: from.uuid });
+  const to = await createTenant(api, target, 'to');
+  const move = await api.put(`/tenants/${moving.uuid}/parent/${to.uuid}`, { token: admin });
+  expect(move.status, move.describe()).toBe(204);
+  const read = await api.get(`/tenants/${moving.uuid}`, { token: admin });
+  expect(read.body.parent_uuid, read.describe()).toBe(to.uuid);
+  const loop = await api.put(`/tenants/${to.uuid}/parent/${moving.uuid}`, { token: admin });
+  expect(loop.status, loop.describe()).toBe(409);
+  expect(loop.body?.error_id, loop.describe()).toBe('conflict');
+  const after = await api.get(`/tenants/${to.uuid}`, { token: admin });
+  expect(after.body.parent_uuid, 'the refused move changed nothing').toBe(from.parent_uuid);
 });

@@ -52,7 +52,7 @@ function tenantFields(context: HandlerContext): TenantFields {
   const method = str(body.default_authentication_method) ?? 'native';
   // Before 24.08 the field did not exist and was ignored; from 25.04 the idp plugins judge it.
   if (context.state.release.has('tenant-default-authentication-method') && !AUTHENTICATION_METHODS.includes(method)) {
-    throw errors.invalidAuthenticationMethod(method);
+    throw context.state.release.has('authentication-method-from-idp-plugins') ? errors.invalidAuthenticationMethod(method) : errors.authenticationMethodNotInEnum(AUTHENTICATION_METHODS);
   }
   const address = (body.address && typeof body.address === 'object' ? body.address : {}) as Partial<TenantAddress>;
   return {
