@@ -200,12 +200,19 @@ test('tenant records carry default_authentication_method where the release has i
   test.skip(!target.hasAdmin, NEEDS_ADMIN);
   const tenant = await createTenant(api, target, 'method');
   const present = observe('tenant-default-authentication-method', 'default_authentication_method' in tenant, `POST /tenants keys: ${Object.keys(tenant).sort().join(', ')}`);
-  if (!present) return;
-  expect(tenant.default_authentication_method, 'native by default').toBe('native');
+  if (present) expect(tenant.default_authentication_method, 'native by default').toBe('native');
+});
+
+test('an unknown default_authentication_method gets 400 with the message of the release', covers('TENANTS-AUTHENTICATION-METHOD-CHECKED'), async ({ api, target }) => {
+  test.skip(!target.hasAdmin, NEEDS_ADMIN);
+  const tenant = await createTenant(api, target, 'checked');
+  test.skip(!('default_authentication_method' in tenant), 'this server’s tenants carry no default_authentication_method (before 24.08): nothing to check');
   const bad = await api.post('/tenants', { token: await api.adminToken(), json: { name: `${target.prefix}-badmethod-${randomBytes(3).toString('hex')}`, default_authentication_method: 'no-such-method' } });
   expect(bad.status, bad.describe()).toBe(400);
   expect(bad.body?.error_id, bad.describe()).toBe('invalid-data');
   expect(Object.keys(bad.body?.details ?? {}), bad.describe()).toContain('default_authentication_method');
+  const byPlugins = observe('authentication-method-from-idp-plugins', bad.body?.message === 'Invalid default authentication method no-such-method', `400 message: ${bad.body?.message}`);
+  if (!byPlugins) expect(bad.body?.message, bad.describe()).toBe('Must be one of: native, ldap, saml.');
 });
 
 test("GET /tenants/{uuid}/domains lists the tenant's domain names with their UUIDs", covers('TENANTS-DOMAINS'), async ({ api, target }) => {
