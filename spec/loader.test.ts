@@ -21,28 +21,7 @@ const fixture = (id: string): Fixture => {
   return clone(f);
 };
 
-test('every operation the kit relies on is described, each with an operationId', () => {
-  const listed = spec.operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
-  assert.deepEqual(listed, [
-    'DELETE /token/{token}',
-    'DELETE /users/{user_uuid_or_me}/tokens/{client_id}',
-    'DELETE /users/{user_uuid}',
-    'DELETE /users/{user_uuid}/sessions/{session_uuid}',
-    'GET /api/api.yml',
-    'GET /token/{token}',
-    'GET /tokens',
-    'GET /users',
-    'GET /users/{user_uuid_or_me}/tokens',
-    'GET /users/{user_uuid}',
-    'GET /users/{user_uuid}/sessions',
-    'HEAD /status',
-    'HEAD /token/{token}',
-    'POST /token',
-    'POST /token/{token}/scopes/check',
-    'POST /users',
-    'PUT /users/{user_uuid}',
-    'PUT /users/{user_uuid}/password',
-  ]);
+test('the description is served under both prefixes', () => {
   assert.deepEqual(spec.serverPaths, ['/0.1', '/api/auth/0.1']);
 });
 
