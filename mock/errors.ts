@@ -12,8 +12,11 @@ export type ErrorShape = 'Error' | 'APIError' | 'BareMessage';
 /** What an error says, before the timestamp is stamped on. */
 export type ErrorPayload =
   | { shape: 'Error'; reason: string }
-  | { shape: 'APIError'; message: string; error_id: string; details: JsonObject; resource?: string }
+  | { shape: 'APIError'; message: ApiErrorMessage; error_id: string; details: JsonObject; resource?: string }
   | { shape: 'BareMessage'; message: string };
+
+/** An APIError's `message`: a string, or (invalid-data of the emails and reset endpoints) a list or marshmallow's error dict. */
+export type ApiErrorMessage = string | string[] | JsonObject;
 
 /** A deliberate error answer (a rule of the service), as opposed to a bug in the mock. */
 export class MockHttpError extends Error {
@@ -24,7 +27,7 @@ export class MockHttpError extends Error {
     readonly payload: ErrorPayload,
     readonly headers: Record<string, string> = {},
   ) {
-    super(`[mock] ${status} ${'reason' in payload ? payload.reason : payload.message}`);
+    super(`[mock] ${status} ${'reason' in payload ? payload.reason : typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message)}`);
   }
 }
 
@@ -42,7 +45,7 @@ export function serviceError(status: number, reason: string): MockHttpError {
 }
 
 /** The `APIError` shape: `{message, error_id, details, timestamp, resource?}`. */
-export function apiError(status: number, message: string, errorId: string, details: JsonObject, resource?: string): MockHttpError {
+export function apiError(status: number, message: ApiErrorMessage, errorId: string, details: JsonObject, resource?: string): MockHttpError {
   return new MockHttpError(status, { shape: 'APIError', message, error_id: errorId, details, ...(resource ? { resource } : {}) });
 }
 

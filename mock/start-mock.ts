@@ -135,7 +135,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<WazoAut
     } catch (error) {
       if (error instanceof MockHttpError) {
         const payload = error.payload;
-        throw new Error(`wazo-auth-kit mock: ${('reason' in payload ? payload.reason : payload.message).replace(/^\[mock\] /, '')}`);
+        throw new Error(`wazo-auth-kit mock: ${String('reason' in payload ? payload.reason : payload.message).replace(/^\[mock\] /, '')}`);
       }
       throw error;
     }

@@ -20,6 +20,8 @@ import { startSdkRelay } from './sdk-relay.ts';
 import { SDK_NOT_INSTALLED, sdkTarget } from './sdk-target.ts';
 import { target } from './target.ts';
 import { pollUntil } from './time.ts';
+import { awaitMail } from './mailbox.ts';
+import { NEEDS_ADMIN } from './target.ts';
 
 /** What the SDK's `Session.parse` makes of a token answer (the fields the profile reads). */
 interface Session {
@@ -43,6 +45,9 @@ interface Client {
     getUserSession(uuid: string): Promise<{ items: unknown[] }>;
     deleteRefreshToken(clientId: string): Promise<boolean>;
     logOut(token: string): Promise<boolean>;
+    addUserEmail(userUuid: string, email: string, main: boolean): Promise<unknown>;
+    sendResetPasswordEmail(params: { username?: string; email?: string }): Promise<unknown>;
+    resetPassword(userUuid: string, password: string): Promise<unknown>;
   };
   client: { token?: string };
   setToken(token: string): void;
@@ -259,4 +264,52 @@ test('logOut answers true and the token is no longer valid', covers('SDK-COMPAT-
   const session = await sdk.logIn(client, 600);
   expect(await client.auth.logOut(session.token)).toBe(true);
   expect(await client.auth.checkToken(session.token), 'checkToken after logOut').toBe(false);
+});
+
+// --- emails (issue 15): addUserEmail, sendResetPasswordEmail, resetPassword, on throwaway users ---
+
+test('addUserEmail with an administrator\'s token sets the main address, unconfirmed', covers('SDK-COMPAT-ADD-USER-EMAIL'), async ({ sdk, api, accounts, target: t }) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const bob = await accounts.create('sdk-email');
+  const client = sdk.client();
+  client.setToken(await api.adminToken());
+  const address = `${bob.username}@example.com`.toLowerCase();
+  // The SDK's defaultParser spreads the answered list into an object ({0: {...}, _headers}): read item "0".
+  const answer = (await client.auth.addUserEmail(bob.uuid, address, true)) as Record<string, { address?: string; main?: boolean } | undefined>;
+  expect(answer['0']?.address, 'the first address the SDK hands back').toBe(address);
+  expect(answer['0']?.main).toBe(true);
+  const read = await api.get(`/users/${bob.uuid}`, { token: await api.adminToken() });
+  expect(read.body.emails, read.describe()).toEqual([expect.objectContaining({ address, main: true, confirmed: false })]);
+});
+
+test('sendResetPasswordEmail resolves for an unknown user and for one without a confirmed address', covers('SDK-COMPAT-SEND-RESET-EMAIL'), async ({ sdk, accounts, api, target: t }) => {
+  const client = sdk.client();
+  await client.auth.sendResetPasswordEmail({ username: `${t.prefix}-sdk-nobody-${randomUUID().slice(0, 6)}` });
+  if (!t.hasAdmin) return; // the second half needs a throwaway user
+  const bob = await accounts.create('sdk-reset-unconfirmed');
+  await api.put(`/users/${bob.uuid}/emails`, { token: await api.adminToken(), json: { emails: [{ address: `${bob.username}@example.com`.toLowerCase(), main: true }] } });
+  await client.auth.sendResetPasswordEmail({ username: bob.username });
+});
+
+test('resetPassword with the reset token as the client\'s token sets the password', covers('SDK-COMPAT-RESET-PASSWORD'), async ({ sdk, api, accounts, cleanup, target: t }, testInfo) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const bob = await accounts.create('sdk-reset');
+  let token: string;
+  if (t.mailboxURL) {
+    const address = `${bob.username}@example.com`.toLowerCase();
+    await api.put(`/admin/users/${bob.uuid}/emails`, { token: await api.adminToken(), json: { emails: [{ address, main: true, confirmed: true }] } });
+    await sdk.client().auth.sendResetPasswordEmail({ username: bob.username });
+    token = (await awaitMail(t, cleanup, address, 'password_reset')).token;
+  } else {
+    // No mailbox (a real host mails by SMTP): the administrator's token, whose `#` carries the reset ACL.
+    testInfo.annotations.push({ type: 'note', description: "no mailbox: reset with the administrator's token instead of the mail's" });
+    token = await api.adminToken();
+  }
+  const client = sdk.client();
+  client.setToken(token);
+  const password = `pw-${randomUUID()}`;
+  redactor.password(password, bob.username);
+  await client.auth.resetPassword(bob.uuid, password);
+  const fresh = await api.login({ username: bob.username, password }, { expiration: 60 });
+  expect(fresh.status, `the new password works: ${fresh.describe()}`).toBe(200);
 });
