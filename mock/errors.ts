@@ -96,6 +96,8 @@ export const errors = {
     ),
   /** [10c2, 10h2]. */
   unknownUser: (uuid: string) => apiError(404, `No such user: "${uuid}"`, 'unknown-user', { uuid }, 'users'),
+  /** upstream `UnknownEmailException` (observed 24.01 – master). */
+  unknownEmail: (uuid: string) => apiError(404, `No such email: "${uuid}"`, 'unknown-email', { uuid }, 'emails'),
   /** Not in the recording; shaped like `unknownUser`. */
   unknownSession: (uuid: string) => apiError(404, `No such session: "${uuid}"`, 'unknown-session', { uuid }, 'sessions'),
   /** [9f]. */

@@ -9,8 +9,7 @@ import { connectionParams } from './mail-link.ts';
 import { targetUser } from './common.ts';
 import type { Handler, HandlerContext } from './types.ts';
 
-/** upstream `UnknownEmailException`. */
-export const unknownEmail = (uuid: string) => apiError(404, `No such email: "${uuid}"`, 'unknown-email', { uuid }, 'emails');
+const unknownEmail = errors.unknownEmail;
 
 /** The `_schema` rules of upstream user_email/schemas.py, checked once every field passed (as marshmallow does). */
 function schemaRule(emails: readonly EmailInput[]): string | undefined {
