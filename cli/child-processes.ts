@@ -177,6 +177,8 @@ export interface SuiteRunOptions {
   timeoutMs?: number;
   /** WAZO_VERSION: the release the suite judges the target by; inferred when absent. */
   wazoVersion?: string;
+  /** WAZO_MAILBOX_URL: the mock's outbox (`<origin>/_mock/mails`), for the tests that need a mail's token. */
+  mailbox?: string;
 }
 
 /** How a suite run ended: its conformance.json (when it got that far) and its last output. */
@@ -196,7 +198,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
   const started = Date.now();
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const env: NodeJS.ProcessEnv = { ...process.env, ...mockAccountsEnv() };
-  for (const name of ['WAZO_KIT_RUN_ID', 'WAZO_KIT_MOCK_PORT', 'WAZO_INSECURE', 'WAZO_KIT_STRICT', 'WAZO_KIT_EXPECT_FAILURES', 'WAZO_KIT_GREP', 'WAZO_VERSION', 'WAZO_KIT_MOCK_WAZO_VERSION']) delete env[name];
+  for (const name of ['WAZO_KIT_RUN_ID', 'WAZO_KIT_MOCK_PORT', 'WAZO_INSECURE', 'WAZO_KIT_STRICT', 'WAZO_KIT_EXPECT_FAILURES', 'WAZO_KIT_GREP', 'WAZO_VERSION', 'WAZO_KIT_MOCK_WAZO_VERSION', 'WAZO_MAILBOX_URL']) delete env[name];
   Object.assign(env, {
     WAZO_AUTH_URL: options.url,
     WAZO_KIT_REPORTS_DIR: options.dir,
@@ -204,6 +206,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     ...(options.grep ? { WAZO_KIT_GREP: options.grep } : {}),
     ...(options.workers ? { WAZO_KIT_WORKERS: String(options.workers) } : {}),
     ...(options.wazoVersion ? { WAZO_VERSION: options.wazoVersion } : {}),
+    ...(options.mailbox ? { WAZO_MAILBOX_URL: options.mailbox } : {}),
     FORCE_COLOR: '0',
   });
   const args = [cli, 'test', '--config', SUITE_CONFIG, '--reporter', codePath('cli/report/reporter.ts'), '--output', join(options.dir, 'playwright')];

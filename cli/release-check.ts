@@ -32,7 +32,7 @@ async function run(release: string, told: string | undefined, root: string): Pro
   const mock = await startMockChild(['--wazo-version', release]);
   try {
     const dir = mkdtempSync(join(root, `${release}-`));
-    const suite = await runSuite({ url: mock.url, dir, timeoutMs: 300_000, ...(told ? { wazoVersion: told } : {}) });
+    const suite = await runSuite({ url: mock.url, dir, timeoutMs: 300_000, mailbox: `${mock.origin}/_mock/mails`, ...(told ? { wazoVersion: told } : {}) });
     return { result: suite.result, durationMs: Date.now() - started };
   } finally {
     await mock.stop();

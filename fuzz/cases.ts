@@ -146,8 +146,33 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     changeUserPassword: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     listUserSessions: { user_uuid: fc.oneof(any(slot('userUuid'), slot('adminUuid'), slot('throwawayUuid')), unknownUuid()) },
     deleteUserSession: { user_uuid: fc.oneof(any(slot('userUuid'), slot('throwawayUuid')), unknownUuid()), session_uuid: unknownUuid() },
+    // --- emails: never the configured user's or the administrator's addresses
+    updateUserEmails: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    updateAdminUserEmails: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    sendUserEmailConfirmation: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()), email_uuid: unknownUuid() },
+    confirmEmailFromLink: { email_uuid: unknownUuid() },
+    confirmEmail: { email_uuid: unknownUuid() },
   };
 }
+
+/**
+ * Values of query parameters that stand for someone, by operation: a password reset is only ever asked
+ * for unknown logins of this run (a known user with a confirmed address would get a mail), and only an
+ * unknown user's password is ever reset (the administrator's token carries the reset ACL for anyone).
+ */
+function queryRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<string | SlotRef>>> {
+  return {
+    requestPasswordReset: {
+      username: fuzzName(prefix, 'u'),
+      login: fuzzName(prefix, 'u'),
+      email: fuzzName(prefix, 'u').map((name) => `${name}@example.com`),
+    },
+    resetPassword: { user_uuid: unknownUuid() },
+  };
+}
+
+/** Operations that take exactly one of these query parameters (a rule the description cannot express). */
+const EXACTLY_ONE_QUERY: Record<string, string[]> = { requestPasswordReset: ['username', 'email', 'login'] };
 
 /** `<prefix>-<tag>-<random>`: a client_id or username of this fuzz run. */
 export const fuzzName = (prefix: string, tag: string): fc.Arbitrary<string> => fc.stringMatching(/^[a-z0-9]{6}$/).map((s) => `${prefix}-${tag}-${s}`);
@@ -164,11 +189,13 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     createUser: { username: fuzzName(prefix, 'u'), email_address: email(), uuid: uuid() },
     updateUser: { username: fc.option(fuzzName(prefix, 'u'), { nil: null }) },
     createTenant: { name: fuzzName(prefix, 't'), uuid: uuid() },
+    // Were registration enabled on the target, its user must be the run's (cleaned up by username).
+    registerUser: { username: fuzzName(prefix, 'u'), email_address: fuzzName(prefix, 'u').map((name) => `${name}@example.com`) },
   };
 }
 
 /** Properties a created thing must have for the clean-up to find it (usernames: see {@link bodyRoles}); the shrinker keeps them too. */
-export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'], createTenant: ['name'] };
+export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'], createTenant: ['name'], registerUser: ['username'] };
 
 /**
  * Query parameters left out of valid requests: `order` names a column to sort on, which the
@@ -208,9 +235,14 @@ function validCaseRaw(op: Operation, ctx: CaseContext): fc.Arbitrary<FuzzCase> {
   const pathParams = op.parameters.filter((p) => p.in === 'path');
   const path = fc.record(Object.fromEntries(pathParams.map((p) => [p.name, roles[p.name] ?? (paramValue(p) as fc.Arbitrary<string | SlotRef>)])));
   const queryParams = op.parameters.filter((p) => p.in === 'query' && !UNSPECIFIED_VALUES.has(p.name));
-  const query = fc
-    .tuple(...queryParams.map((p) => fc.option(paramValue(p), { nil: undefined })))
-    .map((values) => values.flatMap((v, i) => (v === undefined ? [] : [[queryParams[i]!.name, v] as [string, string]])));
+  const queryRole = queryRoles(ctx.prefix)[op.operationId] ?? {};
+  const exactlyOne = EXACTLY_ONE_QUERY[op.operationId];
+  const valueOf = (p: Parameter) => queryRole[p.name] ?? (paramValue(p) as fc.Arbitrary<string | SlotRef>);
+  const query: fc.Arbitrary<[string, string | SlotRef][]> = exactlyOne
+    ? fc.constantFrom(...queryParams.filter((p) => exactlyOne.includes(p.name))).chain((p) => valueOf(p).map((v) => [[p.name, v] as [string, string | SlotRef]]))
+    : fc
+        .tuple(...queryParams.map((p) => fc.option(valueOf(p), { nil: undefined })))
+        .map((values) => values.flatMap((v, i) => (v === undefined ? [] : [[queryParams[i]!.name, v] as [string, string | SlotRef]])));
   const headerParams = op.parameters.filter((p) => p.in === 'header');
   const headers = fc
     .tuple(...headerParams.map((p) => fc.option(headerValue(p), { nil: undefined })))

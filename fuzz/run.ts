@@ -243,6 +243,14 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
       if (typeof uuid !== 'string') return;
       registry.add({ kind: 'tenant', uuid });
       if (options.admin) await house('DELETE', `/tenants/${uuid}`, { 'x-auth-token': values.slots.adminToken });
+    } else if (c.operationId === 'registerUser' && result.status === 200) {
+      // Only where registration is enabled (off by default): its user, then the tenant named after it.
+      const user = result.body as { uuid?: unknown; tenant_uuid?: unknown } | undefined;
+      if (typeof user?.uuid !== 'string') return;
+      registry.add({ kind: 'user', uuid: user.uuid });
+      if (!options.admin) return;
+      await house('DELETE', `/users/${user.uuid}`, { 'x-auth-token': values.slots.adminToken });
+      if (typeof user.tenant_uuid === 'string') await house('DELETE', `/tenants/${user.tenant_uuid}`, { 'x-auth-token': values.slots.adminToken });
     } else if (values.throwaway && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
       // The throwaway user's password or username changed, or its tokens were revoked: log in again.
       if (c.operationId === 'changeUserPassword' && result.status === 204 && filled && typeof filled.new_password === 'string') values.throwaway.password = filled.new_password;

@@ -11,6 +11,7 @@ import { handleDevControl } from './dev-controls.ts';
 import { bareError, errorBody, errors, errorText, MockHttpError, toErrorResponse, type MockResponse } from './errors.ts';
 import { waivedByFault, type FaultRegistry, type OperationFault } from './faults.ts';
 import { handlers, unhandledOperations } from './handlers/index.ts';
+import { authorizeReset } from './handlers/password-reset.ts';
 import type { HandlerContext } from './handlers/types.ts';
 import type { Logger } from './log.ts';
 import { route } from './router.ts';
@@ -141,11 +142,20 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
       return { response: { status: fault.status, headers: {}, body: errorBody(fault.status, payload, state.now()) }, injected: true };
     }
     const params: RequestParameters = validateParameters(spec, operation, { path: pathParams, query, header: headerParams(operation, request.headers) });
+    // Upstream's plugin switched off by default (`x-wazo-plugin-disabled`): the path does not exist.
+    if (operation.extensions['x-wazo-plugin-disabled'] === true) throw errors.notFound();
     const required = operationAccess(operation, params.path);
-    const caller = required === undefined ? undefined : authorize(state, required, request.headers, behaviourFaults, query.token);
+    const tokenInQuery = operation.extensions['x-wazo-token-in-query'] === true;
+    // POST /users/password/reset checks its token itself, against the query's user_uuid, before the body.
+    const caller =
+      operation.operationId === 'resetPassword'
+        ? authorizeReset(state, request.headers, query, behaviourFaults)
+        : required === undefined
+          ? undefined
+          : authorize(state, required, request.headers, behaviourFaults, query.token, tokenInQuery);
     // Before 24.10 (`query-string-token-refused`) a `?token=` passed the check, then the tenant lookup,
     // which reads the header only, found no token: 404 No such token (the password change went through).
-    if (caller && query.token !== undefined && !first(request.headers['x-auth-token']) && operation.operationId !== 'changeUserPassword') throw errors.noSuchToken();
+    if (caller && query.token !== undefined && !first(request.headers['x-auth-token']) && operation.operationId !== 'changeUserPassword' && !tokenInQuery) throw errors.noSuchToken();
     // The body is read after the token check, as in the service (its decorator runs first). A behaviour
     // fault may waive one validation rule (mock/faults.ts `waivedByFault`).
     const waive = behaviourFaults.size > 0 ? (error: ErrorObject, data: JsonObject) => waivedByFault(behaviourFaults, error, data) : undefined;
@@ -159,6 +169,8 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
       caller,
       remoteAddr: clientAddress(request),
       userAgent: first(request.headers['user-agent']) ?? '',
+      host: first(request.headers.host),
+      scriptName: first(request.headers['x-script-name']),
       authorization: first(request.headers.authorization),
       faults: behaviourFaults,
     };

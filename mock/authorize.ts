@@ -31,10 +31,12 @@ export function authorize(
   headers: IncomingHttpHeaders,
   faults: ReadonlySet<BehaviourFault> = new Set(),
   queryToken?: string,
+  queryTokenAlways = false,
 ): AccessTokenRecord {
   let token = first(headers['x-auth-token'])?.trim() ?? '';
-  // Before 24.10 (`query-string-token-refused`), `?token=` stood in for the header.
-  if (token === '' && queryToken !== undefined && !state.release.has('query-string-token-refused')) token = queryToken.trim();
+  // Before 24.10 (`query-string-token-refused`), `?token=` stood in for the header; the operations marked
+  // `x-wazo-token-in-query` (a mail's link) read it in every release (upstream email_confirm/http.py).
+  if (token === '' && queryToken !== undefined && (queryTokenAlways || !state.release.has('query-string-token-refused'))) token = queryToken.trim();
   // Fault `bearer-token-accepted`: the token is also read from `Authorization: Bearer`.
   if (token === '' && faults.has('bearer-token-accepted')) token = /^Bearer\s+(\S+)/i.exec(first(headers.authorization) ?? '')?.[1] ?? '';
   let record = token === '' ? undefined : state.findAccessToken(token.toLowerCase());

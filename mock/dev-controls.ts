@@ -17,6 +17,8 @@
  * | GET    /_mock/faults/N | one behaviour fault                                                 |
  * | PUT    /_mock/faults/N | `{"enabled": true|false}` switches behaviour fault N on or off      |
  * | DELETE /_mock/faults/N | switches behaviour fault N off                                      |
+ * | GET    /_mock/mails    | `mails`: every mail the mock "sent" (confirmation, password reset),  |
+ * |                        | oldest first, with its link and token; DELETE empties the outbox     |
  *
  * These answers are not part of the spec and are not checked against it. Errors use the bare
  * `{message}` shape.
@@ -26,6 +28,7 @@ import { bareError, errors, type MockResponse } from './errors.ts';
 import { isBehaviourFault, unknownFaultMessage, type FaultRegistry, type OperationFault } from './faults.ts';
 import { microTimestamp } from './handlers/views.ts';
 import type { MockState } from './state/index.ts';
+import type { MailRecord } from './state/mails.ts';
 import { statePageHtml } from './state-page.ts';
 
 /** What the controls act on. */
@@ -44,7 +47,25 @@ const ROUTES: Record<string, string[]> = {
   '/revoke': ['POST'],
   '/faults': ['GET', 'POST', 'DELETE'],
   '/faults/{name}': ['GET', 'PUT', 'DELETE'],
+  '/mails': ['GET', 'DELETE'],
 };
+
+/** A mail as `/_mock/mails` and the state page show it (never a password: mails hold none). */
+export function mailView(mail: MailRecord): Record<string, unknown> {
+  return {
+    id: mail.id,
+    sent_at: microTimestamp(mail.sentAtMs),
+    template: mail.template,
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    body: mail.body,
+    link: mail.link,
+    token: mail.token,
+    user_uuid: mail.userUuid,
+    ...(mail.emailUuid ? { email_uuid: mail.emailUuid } : {}),
+  };
+}
 
 const ok = (body: unknown, status = 200): MockResponse => ({ status, headers: {}, body });
 
@@ -100,6 +121,8 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
     faults: faults.list(),
     /** The behaviour faults on (names; GET /_mock/faults describes them all). */
     behaviour_faults: [...faults.behaviour],
+    /** The mails sent, oldest first (as GET /_mock/mails). */
+    mails: state.mails.list().map(mailView),
   };
 }
 
@@ -174,6 +197,11 @@ export function handleDevControl(deps: DevControlDeps, method: string, path: str
     }
     case 'GET /faults':
       return ok({ faults: faults.list(), named: faults.named() });
+    case 'GET /mails':
+      return ok({ mails: state.mails.list().map(mailView) });
+    case 'DELETE /mails':
+      state.mails.clear();
+      return ok({ mails: [] });
     case 'POST /faults': {
       const fault = parseFault(spec, jsonObject(rawBody));
       faults.set(fault);

@@ -12,10 +12,13 @@ export type ErrorShape = 'Error' | 'APIError' | 'BareMessage';
 /** What an error says, before the timestamp is stamped on. */
 export type ErrorPayload =
   | { shape: 'Error'; reason: string }
-  | { shape: 'APIError'; message: string; error_id: string; details: JsonObject; resource?: string }
+  | { shape: 'APIError'; message: ApiErrorMessage; error_id: string; details: JsonObject; resource?: string }
   | { shape: 'BareMessage'; message: string }
   /** A body that fits none of the three (a service bug kept as it is); only the timestamp is added. */
   | { shape: 'Raw'; body: JsonObject };
+
+/** An APIError's `message`: a string, or (invalid-data of the emails and reset endpoints) a list or marshmallow's error dict. */
+export type ApiErrorMessage = string | string[] | JsonObject;
 
 /** A deliberate error answer (a rule of the service), as opposed to a bug in the mock. */
 export class MockHttpError extends Error {
@@ -42,7 +45,7 @@ export interface MockResponse {
 export function errorText(payload: ErrorPayload): string {
   if (payload.shape === 'Error') return payload.reason;
   if (payload.shape === 'Raw') return String(payload.body.message ?? JSON.stringify(payload.body));
-  return payload.message;
+  return typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message);
 }
 
 /** The `Error` shape: `{reason: [..], timestamp: [..], status_code}`. */
@@ -51,7 +54,7 @@ export function serviceError(status: number, reason: string): MockHttpError {
 }
 
 /** The `APIError` shape: `{message, error_id, details, timestamp, resource?}`. */
-export function apiError(status: number, message: string, errorId: string, details: JsonObject, resource?: string): MockHttpError {
+export function apiError(status: number, message: ApiErrorMessage, errorId: string, details: JsonObject, resource?: string): MockHttpError {
   return new MockHttpError(status, { shape: 'APIError', message, error_id: errorId, details, ...(resource ? { resource } : {}) });
 }
 
@@ -107,6 +110,8 @@ export const errors = {
     ),
   /** [10c2, 10h2]. */
   unknownUser: (uuid: string) => apiError(404, `No such user: "${uuid}"`, 'unknown-user', { uuid }, 'users'),
+  /** upstream `UnknownEmailException` (observed 24.01 – master). */
+  unknownEmail: (uuid: string) => apiError(404, `No such email: "${uuid}"`, 'unknown-email', { uuid }, 'emails'),
   /** Not in the recording; shaped like `unknownUser`. */
   unknownSession: (uuid: string) => apiError(404, `No such session: "${uuid}"`, 'unknown-session', { uuid }, 'sessions'),
   /** [9f]. */

@@ -188,6 +188,23 @@ export const BEHAVIOUR_FAULTS = {
     description: 'a known path with an unsupported method gets 404 (no Allow header) instead of 405',
     requirements: ['ROUTING-405-ALLOW'],
   },
+  // --- emails ---
+  'reset-reveals-unknown-user': {
+    description: 'GET /users/password/reset answers 404 No such user for an unknown username or login, telling who has an account',
+    requirements: ['RESET-UNKNOWN-USER-204'],
+  },
+  'reset-token-any-user': {
+    description: "a password-reset mail's token resets any user's password, not only its own user's",
+    requirements: ['RESET-TOKEN-OWN-USER-ONLY'],
+  },
+  'unconfirmed-email-login': {
+    description: 'an unconfirmed email address is accepted as a login on POST /token',
+    requirements: ['EMAILS-NEW-UNCONFIRMED'],
+  },
+  'email-confirm-not-confirming': {
+    description: 'PUT and GET /emails/{uuid}/confirm answer success but the address stays unconfirmed',
+    requirements: ['EMAIL-CONFIRM-PUT', 'EMAIL-CONFIRM-LINK'],
+  },
 } as const satisfies Record<string, BehaviourFaultInfo>;
 
 /** The name of a behaviour fault. */

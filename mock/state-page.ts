@@ -64,12 +64,14 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="users"><thead><tr><th>username</th><th>uuid</th><th>purpose</th><th>enabled</th><th>emails</th><th>tenant</th></tr></thead><tbody></tbody></table>
 <h2>Tenants <small>a tree under the master tenant (its own parent); a caller sees its tenant's subtree</small></h2>
 <table id="tenants"><thead><tr><th>name</th><th>slug</th><th>uuid</th><th>parent</th><th>domains</th></tr></thead><tbody></tbody></table>
+<h2>Mails <small>what a real host would send (confirmation, password reset); GET /_mock/mails</small></h2>
+<table id="mails"><thead><tr><th>sent (UTC)</th><th>template</th><th>to</th><th>subject</th><th>link</th><th>token</th></tr></thead><tbody></tbody></table>
 <h2>Faults <small>each makes the mock break one rule of the catalogue, from the next request on (mock/README.md, Faults)</small></h2>
 <table id="named-faults"><thead><tr><th></th><th>fault</th><th>what the mock does then</th><th>breaks</th></tr></thead><tbody></tbody></table>
 <h2>Operation faults armed <small>POST /_mock/faults {"operationId", "status", "latencyMs", "times"}</small></h2>
 <table id="faults"><thead><tr><th>operation</th><th>details</th></tr></thead><tbody></tbody></table>
 </main>
-<footer>Developer controls of the mock: GET /_mock/state, POST /_mock/expire, /_mock/revoke, /_mock/clock, /_mock/reset, GET|POST|DELETE /_mock/faults, PUT /_mock/faults/NAME (mock/README.md). Tokens are shown by their last 8 characters; "copy" copies the whole value. Passwords are never shown.</footer>
+<footer>Developer controls of the mock: GET /_mock/state, POST /_mock/expire, /_mock/revoke, /_mock/clock, /_mock/reset, GET|POST|DELETE /_mock/faults, PUT /_mock/faults/NAME, GET|DELETE /_mock/mails (mock/README.md). Tokens are shown by their last 8 characters; "copy" copies the whole value. Passwords are never shown.</footer>
 <script>
 "use strict";
 const CONTROLS = '/_mock';
@@ -149,6 +151,20 @@ function secretCell(token, kind) {
   return el('td', { class: 'mono' }, [el('code', { text: tail(token), title: 'last 8 characters' }), ' ', copy]);
 }
 
+// The link with its token shortened on screen; "copy" copies the whole link.
+function linkCell(link, token) {
+  const copy = el('button', { type: 'button', class: 'small', text: 'copy', title: 'copy the whole link', 'data-action': 'copy' });
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setStatus('link with token ' + tail(token) + ' copied', 'ok');
+    } catch (_) {
+      window.prompt('Copy the link:', link);
+    }
+  });
+  return el('td', { class: 'mono' }, [el('code', { text: link.split(token).join('…' + tail(token)) }), ' ', copy]);
+}
+
 function fill(tableId, rows, empty) {
   const body = $(tableId).tBodies[0];
   const columns = $(tableId).tHead.rows[0].cells.length;
@@ -219,6 +235,14 @@ function render() {
     el('td', { text: t.parent_uuid === t.uuid ? '(itself: master)' : tenantNames.get(t.parent_uuid) || t.parent_uuid }),
     el('td', { text: (t.domain_names || []).join(', ') || '—' }),
   ])), 'No tenant.');
+  fill('mails', (state.mails || []).slice().reverse().map((m) => el('tr', { 'data-mail': String(m.id) }, [
+    el('td', { class: 'mono', text: m.sent_at }),
+    el('td', { text: m.template }),
+    el('td', { text: m.to }),
+    el('td', { text: m.subject }),
+    linkCell(m.link, m.token),
+    secretCell(m.token, 'mail token'),
+  ])), 'No mail. GET /users/password/reset or GET /users/{uuid}/emails/{email_uuid}/confirm sends one.');
 
   const on = new Set(state.behaviour_faults || []);
   $('faults-on').textContent = on.size ? [...on].join(', ') : 'none';

@@ -253,6 +253,15 @@ export function declaredErrorShape(spec: ApiSpec, op: Operation, status: number)
 
 /** A 400 for these findings, in the shape the operation declares (resource name from its tags). */
 export function invalidRequest(spec: ApiSpec, op: Operation, findings: ValidationFindings, errorId = 'invalid-data'): MockHttpError {
+  // Upstream's email and reset endpoints wrap marshmallow's errors their own way (observed 24.01 – master):
+  // the whole error dict as `message` (EmailUpdateException), or the first message, a `_schema` rule's
+  // list of messages, with empty `details` (PasswordResetException).
+  const wrapping = op.extensions['x-wazo-invalid-data'];
+  if (wrapping === 'whole-dict') return apiError(400, jsonSafe(marshmallowErrors(findings)) as JsonObject, 'invalid-data', {}, resourceOf(op));
+  if (wrapping === 'first-message') {
+    const message = findings.fields.size === 0 && findings.schema.length > 0 ? findings.schema : firstError(findings).message;
+    return apiError(400, message, 'invalid-data', {}, resourceOf(op));
+  }
   if (declaredErrorShape(spec, op, 400) === 'APIError') {
     const { message, details } = firstError(findings);
     return apiError(400, message, errorId, details, resourceOf(op));
@@ -262,6 +271,7 @@ export function invalidRequest(spec: ApiSpec, op: Operation, findings: Validatio
 
 /** The `resource` of an operation's APIErrors: its first tag, in the plural (`users`, `tokens`). */
 export function resourceOf(op: Operation): string | undefined {
+  if (typeof op.extensions['x-wazo-resource'] === 'string') return op.extensions['x-wazo-resource'];
   const tag = (op.raw.tags as string[] | undefined)?.[0];
   return tag === undefined ? undefined : tag.endsWith('s') ? tag : `${tag}s`;
 }
@@ -274,6 +284,7 @@ function notFoundFor(name: string, value: string): MockHttpError {
   if (name.startsWith('user_uuid')) return errors.unknownUser(value);
   if (name === 'session_uuid') return errors.unknownSession(value);
   if (name === 'tenant_uuid' || name === 'parent_tenant_uuid') return errors.unknownTenant(value);
+  if (name === 'email_uuid') return errors.unknownEmail(value);
   if (name === 'token') return errors.noSuchToken();
   if (name === 'client_id') return errors.unknownRefreshToken(value);
   return errors.notFound();

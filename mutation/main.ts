@@ -73,7 +73,7 @@ async function runFault(name: BehaviourFault, release: string, root: string, wor
     return { fault: name, release, expected: [...expected], failed: [], missed: [...expected], verdict: 'error', note: `the mock did not start: ${(error as Error).message}`, durationMs: Date.now() - started };
   }
   try {
-    const run = await runSuite({ url: mock.url, dir, grep: grepFor(expected), workers, timeoutMs: 300_000, wazoVersion: release });
+    const run = await runSuite({ url: mock.url, dir, grep: grepFor(expected), workers, timeoutMs: 300_000, wazoVersion: release, mailbox: `${mock.origin}/_mock/mails` });
     return { ...judgeFault(name, expected, run.result, { ...run, durationMs: Date.now() - started }), release };
   } finally {
     await mock.stop();
@@ -86,7 +86,7 @@ async function runClean(release: string, root: string): Promise<CleanOutcome> {
   mkdirSync(dir, { recursive: true });
   const mock = await startMockChild(['--wazo-version', release]);
   try {
-    const run = await runSuite({ url: mock.url, dir, timeoutMs: 600_000, wazoVersion: release });
+    const run = await runSuite({ url: mock.url, dir, timeoutMs: 600_000, wazoVersion: release, mailbox: `${mock.origin}/_mock/mails` });
     return { ...judgeClean(run.result, { ...run, durationMs: Date.now() - started }), release };
   } finally {
     await mock.stop();

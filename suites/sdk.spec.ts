@@ -20,6 +20,7 @@ import { startSdkRelay } from './sdk-relay.ts';
 import { SDK_NOT_INSTALLED, sdkTarget } from './sdk-target.ts';
 import { target } from './target.ts';
 import { pollUntil } from './time.ts';
+import { awaitMail } from './mailbox.ts';
 
 /** What the SDK's `Session.parse` makes of a token answer (the fields the profile reads). */
 interface Session {
@@ -48,6 +49,9 @@ interface Client {
     createTenant(name: string): Promise<{ uuid: string; name: string | null; parent_uuid: string }>;
     updateTenant(uuid: string, name: string, contact: string | undefined, phone: string, address: unknown): Promise<{ uuid: string; name: string | null; phone: string | null }>;
     deleteTenant(uuid: string): Promise<boolean>;
+    addUserEmail(userUuid: string, email: string, main: boolean): Promise<unknown>;
+    sendResetPasswordEmail(params: { username?: string; email?: string }): Promise<unknown>;
+    resetPassword(userUuid: string, password: string): Promise<unknown>;
   };
   client: { token?: string };
   setToken(token: string): void;
@@ -315,4 +319,52 @@ test('tenants: createTenant, listTenants, getTenant, updateTenant, deleteTenant 
   expect(await client.auth.deleteTenant(created.uuid), 'deleteTenant answers true').toBe(true);
   const gone = await client.auth.getTenant(created.uuid).then(() => undefined, (error: unknown) => error);
   expect(status(gone), 'the deleted tenant is 404').toBe(404);
+});
+
+// --- emails (issue 15): addUserEmail, sendResetPasswordEmail, resetPassword, on throwaway users ---
+
+test('addUserEmail with an administrator\'s token sets the main address, unconfirmed', covers('SDK-COMPAT-ADD-USER-EMAIL'), async ({ sdk, api, accounts, target: t }) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const bob = await accounts.create('sdk-email');
+  const client = sdk.client();
+  client.setToken(await api.adminToken());
+  const address = `${bob.username}@example.com`.toLowerCase();
+  // The SDK's defaultParser spreads the answered list into an object ({0: {...}, _headers}): read item "0".
+  const answer = (await client.auth.addUserEmail(bob.uuid, address, true)) as Record<string, { address?: string; main?: boolean } | undefined>;
+  expect(answer['0']?.address, 'the first address the SDK hands back').toBe(address);
+  expect(answer['0']?.main).toBe(true);
+  const read = await api.get(`/users/${bob.uuid}`, { token: await api.adminToken() });
+  expect(read.body.emails, read.describe()).toEqual([expect.objectContaining({ address, main: true, confirmed: false })]);
+});
+
+test('sendResetPasswordEmail resolves for an unknown user and for one without a confirmed address', covers('SDK-COMPAT-SEND-RESET-EMAIL'), async ({ sdk, accounts, api, target: t }) => {
+  const client = sdk.client();
+  await client.auth.sendResetPasswordEmail({ username: `${t.prefix}-sdk-nobody-${randomUUID().slice(0, 6)}` });
+  if (!t.hasAdmin) return; // the second half needs a throwaway user
+  const bob = await accounts.create('sdk-reset-unconfirmed');
+  await api.put(`/users/${bob.uuid}/emails`, { token: await api.adminToken(), json: { emails: [{ address: `${bob.username}@example.com`.toLowerCase(), main: true }] } });
+  await client.auth.sendResetPasswordEmail({ username: bob.username });
+});
+
+test('resetPassword with the reset token as the client\'s token sets the password', covers('SDK-COMPAT-RESET-PASSWORD'), async ({ sdk, api, accounts, cleanup, target: t }, testInfo) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const bob = await accounts.create('sdk-reset');
+  let token: string;
+  if (t.mailboxURL) {
+    const address = `${bob.username}@example.com`.toLowerCase();
+    await api.put(`/admin/users/${bob.uuid}/emails`, { token: await api.adminToken(), json: { emails: [{ address, main: true, confirmed: true }] } });
+    await sdk.client().auth.sendResetPasswordEmail({ username: bob.username });
+    token = (await awaitMail(t, cleanup, address, 'password_reset')).token;
+  } else {
+    // No mailbox (a real host mails by SMTP): the administrator's token, whose `#` carries the reset ACL.
+    testInfo.annotations.push({ type: 'note', description: "no mailbox: reset with the administrator's token instead of the mail's" });
+    token = await api.adminToken();
+  }
+  const client = sdk.client();
+  client.setToken(token);
+  const password = `pw-${randomUUID()}`;
+  redactor.password(password, bob.username);
+  await client.auth.resetPassword(bob.uuid, password);
+  const fresh = await api.login({ username: bob.username, password }, { expiration: 60 });
+  expect(fresh.status, `the new password works: ${fresh.describe()}`).toBe(200);
 });

@@ -48,6 +48,13 @@ export interface Target {
   prefix: string;
   /** Configuration problems that must stop the run before any test (one line each). */
   problems: string[];
+  /**
+   * Where the suite reads the mails the target sends (confirmation, password reset), or undefined: a JSON
+   * outbox in the shape of the mock's `GET /_mock/mails` (`{"mails": [{to, template, token, user_uuid,
+   * email_uuid?, link, ...}]}`). The embedded mock's own; otherwise WAZO_MAILBOX_URL. A real wazo-auth
+   * sends its mails by SMTP: without a mailbox, the tests that need a mail's token are skipped.
+   */
+  mailboxURL?: string;
 }
 
 /** Prefix of every line the kit prints about its configuration. */
@@ -146,6 +153,7 @@ export function resolveTarget(): Target {
     runId,
     prefix: `wak-${runId}`,
     problems,
+    mailboxURL: embeddedMock ? `http://127.0.0.1:${mockPort}/_mock/mails` : (env('WAZO_MAILBOX_URL') ?? '').trim() || undefined,
   };
 }
 

@@ -1,5 +1,7 @@
 /** Every handler, keyed by the spec's operationId. */
 import type { ApiSpec } from '../../spec/loader.ts';
+import { emailHandlers } from './emails.ts';
+import { passwordResetHandlers } from './password-reset.ts';
 import { sessionHandlers } from './sessions.ts';
 import { statusHandlers } from './status.ts';
 import { tenantHandlers } from './tenants.ts';
@@ -16,6 +18,8 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...sessionHandlers,
   ...statusHandlers,
   ...tenantHandlers,
+  ...emailHandlers,
+  ...passwordResetHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

@@ -20,6 +20,9 @@ export interface HandlerContext {
   caller?: AccessTokenRecord;
   remoteAddr: string;
   userAgent: string;
+  /** The Host and X-Script-Name headers, where a mail's link points (mock/handlers/mail-link.ts). */
+  host?: string;
+  scriptName?: string;
   /** The raw Authorization header; only POST /token reads it (never logged). */
   authorization?: string;
   /** Named behaviour faults in force (see `mock/faults.ts`). */

@@ -11,6 +11,7 @@ import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts'
 import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
 import { EMPTY_ADDRESS, TenantStore } from './tenants.ts';
 import { UserStore, type UserRecord } from './users.ts';
+import { MailStore } from './mails.ts';
 import { playRelease, type PlayedRelease } from '../release.ts';
 
 export type { AccessTokenRecord } from './access-tokens.ts';
@@ -56,6 +57,8 @@ export class MockState {
   // Fault `expired-tokens-valid` (mock/faults.ts): expiry is not enforced while it is on.
   readonly accessTokens = new AccessTokenStore(() => !this.faults.has('expired-tokens-valid'));
   readonly refreshTokens = new RefreshTokenStore();
+  /** The mails "sent" (mock/state/mails.ts). */
+  readonly mails = new MailStore();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
@@ -93,6 +96,7 @@ export class MockState {
     this.users.clear();
     this.accessTokens.clear();
     this.refreshTokens.clear();
+    this.mails.clear();
     this.clock.reset();
     this.tenants.reset(DEFAULT_TENANT_UUID);
     for (const user of this.seedUsers) {
@@ -106,7 +110,9 @@ export class MockState {
 
   /** The enabled user with this login and password; undefined otherwise (no hint why). */
   authenticate(login: string, password: string): UserRecord | undefined {
-    const user = this.users.findByLogin(login);
+    let user = this.users.findByLogin(login);
+    // Fault `unconfirmed-email-login`: any address of a user is a login, confirmed or not.
+    if (!user && this.faults.has('unconfirmed-email-login')) user = this.users.list().find((u) => u.emails.some((e) => e.address === login));
     if (!user || !user.enabled || user.password === null || user.password !== password) return undefined;
     return user;
   }

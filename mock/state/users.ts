@@ -129,7 +129,46 @@ export class UserStore {
     return user;
   }
 
-  setPassword(uuid: string, password: string): void {
+  /** Replaces a user's email addresses, its logins re-indexed (PUT /users/{uuid}/emails). */
+  setEmails(uuid: string, emails: EmailRecord[]): UserRecord | undefined {
+    const user = this.byUuid.get(uuid);
+    if (!user) return undefined;
+    this.unindex(user);
+    user.emails = emails;
+    this.index(user);
+    return user;
+  }
+
+  /** Marks an address confirmed (it becomes a login); the user holding it, or undefined. */
+  confirmEmail(emailUuid: string): UserRecord | undefined {
+    const found = this.findEmail(emailUuid);
+    if (!found) return undefined;
+    found.email.confirmed = true;
+    this.index(found.user);
+    return found.user;
+  }
+
+  /** The address `emailUuid` and its user (a scan: addresses are looked up by uuid only on the email endpoints). */
+  findEmail(emailUuid: string): { user: UserRecord; email: EmailRecord } | undefined {
+    for (const user of this.byUuid.values()) for (const email of user.emails) if (email.uuid === emailUuid) return { user, email };
+    return undefined;
+  }
+
+  /**
+   * Whether `address` is another user's username or address, confirmed or not, in any case (upstream
+   * `login_exists`, which PUT /users/{uuid}/emails checks; observed 409 for an upper-cased address).
+   */
+  addressTaken(address: string, exceptUuid: string): boolean {
+    const wanted = address.toLowerCase();
+    for (const user of this.byUuid.values()) {
+      if (user.uuid === exceptUuid) continue;
+      if (user.username?.toLowerCase() === wanted) return true;
+      if (user.emails.some((email) => email.address.toLowerCase() === wanted)) return true;
+    }
+    return false;
+  }
+
+  setPassword(uuid: string, password: string | null): void {
     const user = this.byUuid.get(uuid);
     if (user) user.password = password;
   }
