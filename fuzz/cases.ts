@@ -144,6 +144,9 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     changeUserPassword: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     listUserSessions: { user_uuid: fc.oneof(any(slot('userUuid'), slot('adminUuid'), slot('throwawayUuid')), unknownUuid()) },
     deleteUserSession: { user_uuid: fc.oneof(any(slot('userUuid'), slot('throwawayUuid')), unknownUuid()), session_uuid: unknownUuid() },
+    // IdP links change a user's authentication_method: the throwaway user's (set back at once, run.ts) or unknown users'.
+    addIdpUser: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    removeIdpUser: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
   };
 }
 
@@ -161,6 +164,7 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     createToken: { client_id: fuzzName(prefix, 'c'), refresh_token: uuid() },
     createUser: { username: fuzzName(prefix, 'u'), email_address: email(), uuid: uuid() },
     updateUser: { username: fc.option(fuzzName(prefix, 'u'), { nil: null }) },
+    addIdpUsers: { users: fc.array(fc.record({ uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) }), { maxLength: 3 }) },
   };
 }
 
@@ -176,8 +180,15 @@ const UNSPECIFIED_VALUES = new Set(['order']);
 
 const securedBy = (op: Operation, scheme: string) => op.security.some((s) => scheme in s);
 
+/**
+ * Operations that change a tenant-wide configuration (LDAP, SAML): never sent with a real token, so that
+ * the fuzz phase cannot change or delete a host's configuration; an unknown token gets the 401.
+ */
+export const TENANT_CONFIG_WRITES = new Set(['updateLDAPBackendConfig', 'deleteLDAPBackendConfig', 'createSAMLBackendConfig', 'updateSAMLBackendConfig', 'deleteSAMLBackendConfig']);
+
 /** The credentials a valid request of the operation may carry. */
 function validAuth(op: Operation): fc.Arbitrary<Auth> {
+  if (TENANT_CONFIG_WRITES.has(op.operationId)) return fc.constant<Auth>({ kind: 'raw', header: 'x-auth-token', value: '00000000-0000-4000-8000-00000000fa11' });
   if (securedBy(op, 'wazo_auth_basic')) {
     return fc.constantFrom<Auth>({ kind: 'basic', who: 'user' }, { kind: 'basic', who: 'admin' }, { kind: 'basic', who: 'throwaway' });
   }
@@ -226,7 +237,10 @@ function validCaseRaw(op: Operation, ctx: CaseContext): fc.Arbitrary<FuzzCase> {
       .record(model, { requiredKeys: Object.keys(model).filter((k) => required.has(k)) })
       .map((value) => ({ kind: 'json', value, contentType: 'application/json' }) as Body);
   }
-  return fc.record({ auth: validAuth(op), path, query, headers, body }).map((parts) => ({ operationId: op.operationId, ...parts, expect: 'accept' as const }));
+  // A body that is a form (POST /saml/acs, /backends/saml): the JSON drawn here is no valid form, so no verdict on validity.
+  const formBody = op.requestBody !== undefined && !((op.raw.requestBody as JsonObject | undefined)?.content as JsonObject | undefined)?.['application/json'];
+  const expect = formBody ? ('any' as const) : ('accept' as const);
+  return fc.record({ auth: validAuth(op), path, query, headers, body }).map((parts) => ({ operationId: op.operationId, ...parts, expect }));
 }
 
 /** A valid value of a header parameter: the tenant of the configured user, or a session type. */

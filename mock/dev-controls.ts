@@ -78,7 +78,10 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
       tenant_uuid: u.tenantUuid,
       emails: u.emails.map((e) => e.address),
       acl: u.acl,
+      authentication_method: u.authenticationMethod,
     })),
+    /** LDAP backend configurations by tenant (PUT /backends/ldap); the bind password is never shown. */
+    ldap_configs: [...state.ldapConfigs.values()].map(({ bind_password: _secret, ...config }) => config),
     tokens: live.map((t) => ({
       token: t.token,
       user_uuid: t.userUuid,

@@ -62,6 +62,8 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="sessions"><thead><tr><th>session</th><th>user</th><th>mobile</th><th>tenant</th></tr></thead><tbody></tbody></table>
 <h2>Users</h2>
 <table id="users"><thead><tr><th>username</th><th>uuid</th><th>purpose</th><th>enabled</th><th>emails</th><th>tenant</th></tr></thead><tbody></tbody></table>
+<h2>LDAP configurations <small>PUT /backends/ldap, by tenant; the mock never binds to them (the bind password is not shown)</small></h2>
+<table id="ldap-configs"><thead><tr><th>tenant</th><th>host</th><th>port</th><th>security</th><th>user base DN</th><th>login attribute</th></tr></thead><tbody></tbody></table>
 <h2>Faults <small>each makes the mock break one rule of the catalogue, from the next request on (mock/README.md, Faults)</small></h2>
 <table id="named-faults"><thead><tr><th></th><th>fault</th><th>what the mock does then</th><th>breaks</th></tr></thead><tbody></tbody></table>
 <h2>Operation faults armed <small>POST /_mock/faults {"operationId", "status", "latencyMs", "times"}</small></h2>
@@ -192,6 +194,15 @@ function render() {
       el('td', {}, [revoke]),
     ]);
   }), 'No refresh token. An offline login (access_type offline, client_id) creates one.');
+
+  fill('ldap-configs', (state.ldap_configs || []).map((c) => el('tr', {}, [
+    el('td', { class: 'mono', text: c.tenant_uuid }),
+    el('td', { text: c.host }),
+    el('td', { text: String(c.port) }),
+    el('td', { text: c.protocol_security || '—' }),
+    el('td', { class: 'mono', text: c.user_base_dn }),
+    el('td', { text: c.user_login_attribute }),
+  ])), 'No LDAP configuration. PUT /backends/ldap stores one for the tenant of the caller.');
 
   fill('sessions', state.sessions.map((s) => el('tr', { 'data-session': s.uuid }, [
     el('td', { class: 'mono', text: s.uuid }),

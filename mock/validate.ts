@@ -253,6 +253,9 @@ export function declaredErrorShape(spec: ApiSpec, op: Operation, status: number)
 
 /** A 400 for these findings, in the shape the operation declares (resource name from its tags). */
 export function invalidRequest(spec: ApiSpec, op: Operation, findings: ValidationFindings, errorId = 'invalid-data'): MockHttpError {
+  // `x-wazo-invalid-field-reason`: the service names the first invalid field in one sentence (PUT /backends/ldap).
+  const fieldReason = op.extensions['x-wazo-invalid-field-reason'];
+  if (typeof fieldReason === 'string') return serviceError(400, fieldReason.replace('{field}', [...findings.fields.keys()][0] ?? '_schema'));
   if (declaredErrorShape(spec, op, 400) === 'APIError') {
     const { message, details } = firstError(findings);
     return apiError(400, message, errorId, details, resourceOf(op));

@@ -1,5 +1,6 @@
 /** Every handler, keyed by the spec's operationId. */
 import type { ApiSpec } from '../../spec/loader.ts';
+import { backendHandlers } from './backends.ts';
 import { sessionHandlers } from './sessions.ts';
 import { statusHandlers } from './status.ts';
 import { tokenHandlers } from './tokens.ts';
@@ -14,6 +15,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...userHandlers,
   ...sessionHandlers,
   ...statusHandlers,
+  ...backendHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

@@ -53,6 +53,8 @@ export class MockState {
   // Fault `expired-tokens-valid` (mock/faults.ts): expiry is not enforced while it is on.
   readonly accessTokens = new AccessTokenStore(() => !this.faults.has('expired-tokens-valid'));
   readonly refreshTokens = new RefreshTokenStore();
+  /** LDAP backend configurations, by tenant UUID (PUT/GET/DELETE /backends/ldap; never used to bind). */
+  readonly ldapConfigs = new Map<string, Readonly<Record<string, unknown>>>();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
@@ -90,6 +92,7 @@ export class MockState {
     this.users.clear();
     this.accessTokens.clear();
     this.refreshTokens.clear();
+    this.ldapConfigs.clear();
     this.clock.reset();
     for (const user of this.seedUsers) this.users.seed(user);
   }
@@ -98,6 +101,9 @@ export class MockState {
   authenticate(login: string, password: string): UserRecord | undefined {
     const user = this.users.findByLogin(login);
     if (!user || !user.enabled || user.password === null || user.password !== password) return undefined;
+    // A user linked to an external identity provider (PUT /idp/{saml|ldap}/users/{uuid}) no longer logs
+    // in with its password (real 25.01, 26.05: 401).
+    if (user.authenticationMethod !== 'default' && user.authenticationMethod !== 'native') return undefined;
     return user;
   }
 
