@@ -120,6 +120,7 @@ const sample = (value: unknown) => fill(value, (s) => SAMPLE[s]);
 
 const any = (...choices: (string | SlotRef)[]) => fc.constantFrom(...choices);
 const unknownUuid = () => uuid() as fc.Arbitrary<string | SlotRef>;
+const idpTypes = () => fc.constantFrom<string | SlotRef>('default', 'native', 'ldap', 'saml', 'wak-unknown-idp');
 const readableToken = () => fc.oneof(any(slot('userToken'), slot('adminToken'), slot('throwawayToken')), unknownUuid());
 
 /**
@@ -145,8 +146,11 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     listUserSessions: { user_uuid: fc.oneof(any(slot('userUuid'), slot('adminUuid'), slot('throwawayUuid')), unknownUuid()) },
     deleteUserSession: { user_uuid: fc.oneof(any(slot('userUuid'), slot('throwawayUuid')), unknownUuid()), session_uuid: unknownUuid() },
     // IdP links change a user's authentication_method: the throwaway user's (set back at once, run.ts) or unknown users'.
-    addIdpUser: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
-    removeIdpUser: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    // idp_type: the known types and an unknown one; never a dot segment (`.`, `..`), which the HTTP client
+    // folds into another path before it is sent.
+    addIdpUser: { idp_type: idpTypes(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    removeIdpUser: { idp_type: idpTypes(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    addIdpUsers: { idp_type: idpTypes() },
   };
 }
 
