@@ -122,6 +122,7 @@ const sample = (value: unknown) => fill(value, (s) => SAMPLE[s]);
 
 const any = (...choices: (string | SlotRef)[]) => fc.constantFrom(...choices);
 const unknownUuid = () => uuid() as fc.Arbitrary<string | SlotRef>;
+const idpTypes = () => fc.constantFrom<string | SlotRef>('default', 'native', 'ldap', 'saml', 'wak-unknown-idp');
 const readableToken = () => fc.oneof(any(slot('userToken'), slot('adminToken'), slot('throwawayToken')), unknownUuid());
 
 /**
@@ -152,6 +153,12 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     sendUserEmailConfirmation: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()), email_uuid: unknownUuid() },
     confirmEmailFromLink: { email_uuid: unknownUuid() },
     confirmEmail: { email_uuid: unknownUuid() },
+    // IdP links change a user's authentication_method: the throwaway user's (set back at once, run.ts) or unknown users'.
+    // idp_type: the known types and an unknown one; never a dot segment (`.`, `..`), which the HTTP client
+    // folds into another path before it is sent.
+    addIdpUser: { idp_type: idpTypes(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    removeIdpUser: { idp_type: idpTypes(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    addIdpUsers: { idp_type: idpTypes() },
   };
 }
 
@@ -191,6 +198,7 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     createTenant: { name: fuzzName(prefix, 't'), uuid: uuid() },
     // Were registration enabled on the target, its user must be the run's (cleaned up by username).
     registerUser: { username: fuzzName(prefix, 'u'), email_address: fuzzName(prefix, 'u').map((name) => `${name}@example.com`) },
+    addIdpUsers: { users: fc.array(fc.record({ uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) }), { maxLength: 3 }) },
   };
 }
 
@@ -206,8 +214,15 @@ const UNSPECIFIED_VALUES = new Set(['order']);
 
 const securedBy = (op: Operation, scheme: string) => op.security.some((s) => scheme in s);
 
+/**
+ * Operations that change a tenant-wide configuration (LDAP, SAML): never sent with a real token, so that
+ * the fuzz phase cannot change or delete a host's configuration; an unknown token gets the 401.
+ */
+export const TENANT_CONFIG_WRITES = new Set(['updateLDAPBackendConfig', 'deleteLDAPBackendConfig', 'createSAMLBackendConfig', 'updateSAMLBackendConfig', 'deleteSAMLBackendConfig']);
+
 /** The credentials a valid request of the operation may carry. */
 function validAuth(op: Operation): fc.Arbitrary<Auth> {
+  if (TENANT_CONFIG_WRITES.has(op.operationId)) return fc.constant<Auth>({ kind: 'raw', header: 'x-auth-token', value: '00000000-0000-4000-8000-00000000fa11' });
   if (securedBy(op, 'wazo_auth_basic')) {
     return fc.constantFrom<Auth>({ kind: 'basic', who: 'user' }, { kind: 'basic', who: 'admin' }, { kind: 'basic', who: 'throwaway' });
   }
@@ -261,7 +276,10 @@ function validCaseRaw(op: Operation, ctx: CaseContext): fc.Arbitrary<FuzzCase> {
       .record(model, { requiredKeys: Object.keys(model).filter((k) => required.has(k)) })
       .map((value) => ({ kind: 'json', value, contentType: 'application/json' }) as Body);
   }
-  return fc.record({ auth: validAuth(op), path, query, headers, body }).map((parts) => ({ operationId: op.operationId, ...parts, expect: 'accept' as const }));
+  // A body that is a form (POST /saml/acs, /backends/saml): the JSON drawn here is no valid form, so no verdict on validity.
+  const formBody = op.requestBody !== undefined && !((op.raw.requestBody as JsonObject | undefined)?.content as JsonObject | undefined)?.['application/json'];
+  const expect = formBody ? ('any' as const) : ('accept' as const);
+  return fc.record({ auth: validAuth(op), path, query, headers, body }).map((parts) => ({ operationId: op.operationId, ...parts, expect }));
 }
 
 /** A valid value of a header parameter: the tenant of the configured user, or a session type. */

@@ -251,6 +251,9 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
       if (!options.admin) return;
       await house('DELETE', `/users/${user.uuid}`, { 'x-auth-token': values.slots.adminToken });
       if (typeof user.tenant_uuid === 'string') await house('DELETE', `/tenants/${user.tenant_uuid}`, { 'x-auth-token': values.slots.adminToken });
+    } else if ((c.operationId === 'addIdpUser' || c.operationId === 'addIdpUsers') && result.status === 204 && values.throwaway) {
+      // The throwaway user may now be linked to an IdP (its password login refused): set it back at once.
+      await house('PUT', `/idp/default/users/${values.slots.throwawayUuid}`, { 'x-auth-token': values.slots.adminToken });
     } else if (values.throwaway && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
       // The throwaway user's password or username changed, or its tokens were revoked: log in again.
       if (c.operationId === 'changeUserPassword' && result.status === 204 && filled && typeof filled.new_password === 'string') values.throwaway.password = filled.new_password;

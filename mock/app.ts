@@ -159,7 +159,9 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
     // The body is read after the token check, as in the service (its decorator runs first). A behaviour
     // fault may waive one validation rule (mock/faults.ts `waivedByFault`).
     const waive = behaviourFaults.size > 0 ? (error: ErrorObject, data: JsonObject) => waivedByFault(behaviourFaults, error, data) : undefined;
-    const body = operation.requestBody ? validateBody(spec, operation, parseJsonBody(request.body), waive) : {};
+    // `x-wazo-raw-body`: the handler reads the body itself (a form, or JSON the service reads its own way).
+    const rawBody = operation.extensions['x-wazo-raw-body'] === true;
+    const body = operation.requestBody && !rawBody ? validateBody(spec, operation, parseJsonBody(request.body), waive) : {};
     const context: HandlerContext = {
       spec,
       operation,
@@ -173,6 +175,8 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
       scriptName: first(request.headers['x-script-name']),
       authorization: first(request.headers.authorization),
       faults: behaviourFaults,
+      ...(rawBody ? { rawBody: { bytes: request.body ?? Buffer.alloc(0), contentType: first(request.headers['content-type']) ?? '' } } : {}),
+      token: first(request.headers['x-auth-token']),
     };
     const result = handlers[operation.operationId]!(context);
     const response: MockResponse = { status: result.status, headers: { ...result.headers } };

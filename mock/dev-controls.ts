@@ -99,8 +99,11 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
       tenant_uuid: u.tenantUuid,
       emails: u.emails.map((e) => e.address),
       acl: u.acl,
+      authentication_method: u.authenticationMethod,
     })),
     tenants: state.tenants.list().map((t) => ({ uuid: t.uuid, parent_uuid: t.parentUuid, name: t.name, slug: t.slug, domain_names: t.domains.map((d) => d.name) })),
+    /** LDAP backend configurations by tenant (PUT /backends/ldap); the bind password is never shown. */
+    ldap_configs: [...state.ldapConfigs.values()].map(({ bind_password: _secret, ...config }) => config),
     tokens: live.map((t) => ({
       token: t.token,
       user_uuid: t.userUuid,

@@ -205,6 +205,15 @@ export const BEHAVIOUR_FAULTS = {
     description: 'PUT and GET /emails/{uuid}/confirm answer success but the address stays unconfirmed',
     requirements: ['EMAIL-CONFIRM-PUT', 'EMAIL-CONFIRM-LINK'],
   },
+  'ldap-config-not-stored': {
+    description: 'PUT /backends/ldap answers 200 with the configuration but keeps nothing (GET still shows every field null)',
+    requirements: ['LDAP-CONFIG-STORED'],
+  },
+  'idp-link-ignored': {
+    description: 'PUT /idp/{idp_type}/users/{uuid} answers 204 but the user keeps its authentication_method (and logs in with its password)',
+    requirements: ['IDP-LINK-SETS-METHOD'],
+    appliesWhere: 'idp-operations',
+  },
 } as const satisfies Record<string, BehaviourFaultInfo>;
 
 /** The name of a behaviour fault. */

@@ -66,6 +66,8 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="tenants"><thead><tr><th>name</th><th>slug</th><th>uuid</th><th>parent</th><th>domains</th></tr></thead><tbody></tbody></table>
 <h2>Mails <small>what a real host would send (confirmation, password reset); GET /_mock/mails</small></h2>
 <table id="mails"><thead><tr><th>sent (UTC)</th><th>template</th><th>to</th><th>subject</th><th>link</th><th>token</th></tr></thead><tbody></tbody></table>
+<h2>LDAP configurations <small>PUT /backends/ldap, by tenant; the mock never binds to them (the bind password is not shown)</small></h2>
+<table id="ldap-configs"><thead><tr><th>tenant</th><th>host</th><th>port</th><th>security</th><th>user base DN</th><th>login attribute</th></tr></thead><tbody></tbody></table>
 <h2>Faults <small>each makes the mock break one rule of the catalogue, from the next request on (mock/README.md, Faults)</small></h2>
 <table id="named-faults"><thead><tr><th></th><th>fault</th><th>what the mock does then</th><th>breaks</th></tr></thead><tbody></tbody></table>
 <h2>Operation faults armed <small>POST /_mock/faults {"operationId", "status", "latencyMs", "times"}</small></h2>
@@ -210,6 +212,15 @@ function render() {
       el('td', {}, [revoke]),
     ]);
   }), 'No refresh token. An offline login (access_type offline, client_id) creates one.');
+
+  fill('ldap-configs', (state.ldap_configs || []).map((c) => el('tr', {}, [
+    el('td', { class: 'mono', text: c.tenant_uuid }),
+    el('td', { text: c.host }),
+    el('td', { text: String(c.port) }),
+    el('td', { text: c.protocol_security || '—' }),
+    el('td', { class: 'mono', text: c.user_base_dn }),
+    el('td', { text: c.user_login_attribute }),
+  ])), 'No LDAP configuration. PUT /backends/ldap stores one for the tenant of the caller.');
 
   fill('sessions', state.sessions.map((s) => el('tr', { 'data-session': s.uuid }, [
     el('td', { class: 'mono', text: s.uuid }),

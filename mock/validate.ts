@@ -262,6 +262,9 @@ export function invalidRequest(spec: ApiSpec, op: Operation, findings: Validatio
     const message = findings.fields.size === 0 && findings.schema.length > 0 ? findings.schema : firstError(findings).message;
     return apiError(400, message, 'invalid-data', {}, resourceOf(op));
   }
+  // `x-wazo-invalid-field-reason`: the service names the first invalid field in one sentence (PUT /backends/ldap).
+  const fieldReason = op.extensions['x-wazo-invalid-field-reason'];
+  if (typeof fieldReason === 'string') return serviceError(400, fieldReason.replace('{field}', [...findings.fields.keys()][0] ?? '_schema'));
   if (declaredErrorShape(spec, op, 400) === 'APIError') {
     const { message, details } = firstError(findings);
     return apiError(400, message, errorId, details, resourceOf(op));

@@ -2,6 +2,7 @@
 import type { ApiSpec } from '../../spec/loader.ts';
 import { emailHandlers } from './emails.ts';
 import { passwordResetHandlers } from './password-reset.ts';
+import { backendHandlers } from './backends.ts';
 import { sessionHandlers } from './sessions.ts';
 import { statusHandlers } from './status.ts';
 import { tenantHandlers } from './tenants.ts';
@@ -20,6 +21,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...tenantHandlers,
   ...emailHandlers,
   ...passwordResetHandlers,
+  ...backendHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

@@ -25,6 +25,10 @@ export interface HandlerContext {
   scriptName?: string;
   /** The raw Authorization header; only POST /token reads it (never logged). */
   authorization?: string;
+  /** The body as sent, for operations marked `x-wazo-raw-body` (forms, JSON read the service's own way). */
+  rawBody?: { bytes: Buffer; contentType: string };
+  /** The X-Auth-Token header as sent (operations that read it themselves, e.g. GET /saml/logout). */
+  token?: string;
   /** Named behaviour faults in force (see `mock/faults.ts`). */
   faults: ReadonlySet<BehaviourFault>;
 }

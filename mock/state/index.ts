@@ -59,6 +59,8 @@ export class MockState {
   readonly refreshTokens = new RefreshTokenStore();
   /** The mails "sent" (mock/state/mails.ts). */
   readonly mails = new MailStore();
+  /** LDAP backend configurations, by tenant UUID (PUT/GET/DELETE /backends/ldap; never used to bind). */
+  readonly ldapConfigs = new Map<string, Readonly<Record<string, unknown>>>();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
@@ -97,6 +99,7 @@ export class MockState {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.mails.clear();
+    this.ldapConfigs.clear();
     this.clock.reset();
     this.tenants.reset(DEFAULT_TENANT_UUID);
     for (const user of this.seedUsers) {
@@ -114,6 +117,9 @@ export class MockState {
     // Fault `unconfirmed-email-login`: any address of a user is a login, confirmed or not.
     if (!user && this.faults.has('unconfirmed-email-login')) user = this.users.list().find((u) => u.emails.some((e) => e.address === login));
     if (!user || !user.enabled || user.password === null || user.password !== password) return undefined;
+    // A user linked to an external identity provider (PUT /idp/{saml|ldap}/users/{uuid}) no longer logs
+    // in with its password (real 25.01, 26.05: 401).
+    if (user.authenticationMethod !== 'default' && user.authenticationMethod !== 'native') return undefined;
     return user;
   }
 
