@@ -257,6 +257,9 @@ export function invalidRequest(spec: ApiSpec, op: Operation, findings: Validatio
     const { message, details } = firstError(findings);
     return apiError(400, message, errorId, details, resourceOf(op));
   }
+  // `x-wazo-invalid-field-reason` (POST/PUT /policies): upstream raises `InvalidInputException(field)` for the first field.
+  const template = op.extensions['x-wazo-invalid-field-reason'];
+  if (typeof template === 'string') return serviceError(400, template.replace('{field}', findings.fields.keys().next().value ?? '_schema'));
   return serviceError(400, pyRepr(marshmallowErrors(findings)));
 }
 

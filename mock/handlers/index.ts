@@ -1,5 +1,7 @@
 /** Every handler, keyed by the spec's operationId. */
 import type { ApiSpec } from '../../spec/loader.ts';
+import { groupHandlers } from './groups.ts';
+import { policyHandlers } from './policies.ts';
 import { sessionHandlers } from './sessions.ts';
 import { statusHandlers } from './status.ts';
 import { tokenHandlers } from './tokens.ts';
@@ -14,6 +16,8 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...userHandlers,
   ...sessionHandlers,
   ...statusHandlers,
+  ...policyHandlers,
+  ...groupHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

@@ -8,7 +8,18 @@ import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
 import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
-import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
+import {
+  DEFAULT_MAX_USER_SESSIONS,
+  DEFAULT_POLICIES,
+  DEFAULT_TENANT_UUID,
+  DEFAULT_USER_POLICY,
+  DEFAULT_USER_POLICY_NAME,
+  DEFAULT_USERS,
+  MASTER_USER_POLICY_NAME,
+  XIVO_UUID,
+  type SeedUser,
+} from './seed.ts';
+import { PolicyStore } from './policies.ts';
 import { UserStore, type UserRecord } from './users.ts';
 import { playRelease, type PlayedRelease } from '../release.ts';
 
@@ -16,6 +27,7 @@ export type { AccessTokenRecord } from './access-tokens.ts';
 export type { RefreshTokenRecord } from './refresh-tokens.ts';
 export type { UserRecord, EmailRecord } from './users.ts';
 export type { SeedUser } from './seed.ts';
+export type { PolicyRecord, GroupRecord } from './policies.ts';
 
 /** How the state is set up. Every field has a default. */
 export interface StateOptions {
@@ -23,11 +35,11 @@ export interface StateOptions {
   users?: readonly SeedUser[];
   /** Live sessions a user may hold; the next login gets 429. Default 100 (obs. 13a). */
   maxUserSessions?: number;
-  /** ACL every token carries before the user's own. Default: the recording's default user policy. */
+  /** ACL of the default user policy, which every token carries first. Default: the recording's. */
   defaultUserPolicy?: readonly string[];
   xivoUuid?: string;
   clock?: AdjustableClock;
-  /** The behaviour faults in force (live); only `expired-tokens-valid` reaches the state. */
+  /** The behaviour faults in force (live); `expired-tokens-valid`, `policy-not-applied` and `group-policy-ignored` reach the state. */
   faults?: ReadonlySet<BehaviourFault>;
   /** The wazo-auth release whose rules apply (mobile revocation, session limit, password change). Default the newest. */
   release?: PlayedRelease;
@@ -53,6 +65,8 @@ export class MockState {
   // Fault `expired-tokens-valid` (mock/faults.ts): expiry is not enforced while it is on.
   readonly accessTokens = new AccessTokenStore(() => !this.faults.has('expired-tokens-valid'));
   readonly refreshTokens = new RefreshTokenStore();
+  /** Policies, groups and their links: a user's token ACL comes from them. */
+  readonly policies = new PolicyStore();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
@@ -61,11 +75,12 @@ export class MockState {
   readonly release: PlayedRelease;
   private readonly seedUsers: readonly SeedUser[];
   /**
-   * One frozen ACL per user ACL, shared by all the tokens issued with it (a token keeps the ACL it was
-   * issued with: a user's ACL is replaced, never changed in place). With addresses and user agents
-   * interned, a live token costs its own strings and indexes only (docs/scale.md).
+   * One frozen ACL per user, shared by all the tokens issued with it until a policy, group or link
+   * changes (`PolicyStore.version`): a login does not walk the policies again (bench: policies are
+   * applied at every login). With addresses and user agents interned, a live token costs its own
+   * strings and indexes only (docs/scale.md).
    */
-  private readonly tokenAcls = new WeakMap<readonly string[], readonly string[]>();
+  private readonly tokenAcls = new Map<string, { version: number; acl: readonly string[] }>();
   private readonly strings = new InternTable(1024);
 
   constructor(options: StateOptions = {}) {
@@ -91,7 +106,61 @@ export class MockState {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.clock.reset();
-    for (const user of this.seedUsers) this.users.seed(user);
+    this.tokenAcls.clear();
+    this.seedPolicies();
+    for (const user of this.seedUsers) {
+      const record = this.users.seed(user);
+      this.grantSeedAcl(record.uuid, user);
+    }
+  }
+
+  /** The default policies and the all-users group of every tenant the seed users are in (GET /policies, /groups on a fresh wazo-auth). */
+  private seedPolicies(): void {
+    this.policies.clear();
+    const tenants = new Set([DEFAULT_TENANT_UUID, ...this.seedUsers.map((u) => u.tenant_uuid)]);
+    for (const tenantUuid of tenants) this.seedTenant(tenantUuid);
+  }
+
+  /** What a tenant starts with: the three default policies and its all-users group (for the lead's tenant creation). */
+  seedTenant(tenantUuid: string): void {
+    for (const p of DEFAULT_POLICIES) {
+      const acl = p.name === DEFAULT_USER_POLICY_NAME ? this.defaultUserPolicy : p.acl;
+      this.policies.createPolicy({ tenantUuid, name: p.name, slug: p.name, description: p.description, acl, readOnly: p.readOnly });
+    }
+    const name = `wazo-all-users-tenant-${tenantUuid}`;
+    this.policies.createGroup({ tenantUuid, name, slug: name, systemManaged: true });
+  }
+
+  /** A users-file `acl`: `['#']` is the master user policy; anything else a policy of the user's own. */
+  private grantSeedAcl(userUuid: string, user: SeedUser): void {
+    if (user.acl.length === 0) return;
+    const tenants = new Set([user.tenant_uuid]);
+    let policy = user.acl.length === 1 && user.acl[0] === '#' ? this.policies.findPolicy(MASTER_USER_POLICY_NAME, tenants) : undefined;
+    policy ??= this.policies.createPolicy({ tenantUuid: user.tenant_uuid, name: `mock-acl-${user.username}`, description: 'The acl of the users file', acl: user.acl });
+    this.policies.addUserPolicy(userUuid, policy.uuid);
+  }
+
+  /**
+   * A user's token ACL as upstream's `wazo_user` backend builds it: the default user policy, then the
+   * policies of the user's groups (the tenant's all-users group included; groups and policies by name),
+   * then the user's own policies. Not deduplicated (measured: an access in two policies is there twice).
+   * Templates are not rendered: `{{ user_uuid }}` stays as written (measured on every release).
+   */
+  computeAcl(user: UserRecord): string[] {
+    const tenants = new Set([user.tenantUuid]);
+    const acl = [...(this.policies.findPolicy(DEFAULT_USER_POLICY_NAME, tenants)?.acl ?? [])];
+    const groups = [...this.policies.groupsOfUser(user.uuid)];
+    const all = this.policies.allUsersGroup(user.tenantUuid);
+    if (all) groups.push(all);
+    groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const group of groups) {
+      // Fault `group-policy-ignored`: the policies of the user's groups do not reach the token.
+      if (this.faults.has('group-policy-ignored')) break;
+      for (const policy of this.policies.policiesOfGroup(group.uuid)) acl.push(...policy.acl);
+    }
+    // Fault `policy-not-applied`: a policy given to the user does not reach its tokens.
+    if (!this.faults.has('policy-not-applied')) for (const policy of this.policies.policiesOfUser(user.uuid)) acl.push(...policy.acl);
+    return acl;
   }
 
   /** The enabled user with this login and password; undefined otherwise (no hint why). */
@@ -209,6 +278,8 @@ export class MockState {
    */
   deleteUser(userUuid: string): boolean {
     if (!this.users.delete(userUuid)) return false;
+    this.policies.forgetUser(userUuid);
+    this.tokenAcls.delete(userUuid);
     for (const refreshToken of this.refreshTokens.forUser(userUuid)) this.refreshTokens.remove(refreshToken.token);
     return true;
   }
@@ -219,11 +290,11 @@ export class MockState {
   }
 
   private tokenAcl(user: UserRecord): readonly string[] {
-    let acl = this.tokenAcls.get(user.acl);
-    if (!acl) {
-      acl = Object.freeze([...this.defaultUserPolicy, ...user.acl]);
-      this.tokenAcls.set(user.acl, acl);
-    }
+    const version = this.policies.version;
+    const cached = this.tokenAcls.get(user.uuid);
+    if (cached && cached.version === version) return cached.acl;
+    const acl = Object.freeze(this.computeAcl(user));
+    this.tokenAcls.set(user.uuid, { version, acl });
     return acl;
   }
 
