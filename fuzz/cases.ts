@@ -144,6 +144,22 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     changeUserPassword: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     listUserSessions: { user_uuid: fc.oneof(any(slot('userUuid'), slot('adminUuid'), slot('throwawayUuid')), unknownUuid()) },
     deleteUserSession: { user_uuid: fc.oneof(any(slot('userUuid'), slot('throwawayUuid')), unknownUuid()), session_uuid: unknownUuid() },
+    // Policies and groups (issue 15): writes only to unknown policies and groups (never a seeded or
+    // system one: a policy path also takes a slug, so never a schema-drawn string), links only for the
+    // throwaway user; what the fuzz phase creates is deleted at once (run.ts).
+    getPolicy: { policy_uuid: unknownUuid() },
+    updatePolicy: { policy_uuid: unknownUuid() },
+    deletePolicy: { policy_uuid: unknownUuid() },
+    addPolicyAccess: { policy_uuid: unknownUuid() },
+    removePolicyAccess: { policy_uuid: unknownUuid() },
+    addUserPolicy: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()), policy_uuid: unknownUuid() },
+    removeUserPolicy: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()), policy_uuid: unknownUuid() },
+    updateGroup: { group_uuid: unknownUuid() },
+    deleteGroup: { group_uuid: unknownUuid() },
+    addGroupPolicy: { group_uuid: unknownUuid(), policy_uuid: unknownUuid() },
+    removeGroupPolicy: { group_uuid: unknownUuid(), policy_uuid: unknownUuid() },
+    addGroupUser: { group_uuid: unknownUuid(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    removeGroupUser: { group_uuid: unknownUuid(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
   };
 }
 
@@ -161,11 +177,13 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     createToken: { client_id: fuzzName(prefix, 'c'), refresh_token: uuid() },
     createUser: { username: fuzzName(prefix, 'u'), email_address: email(), uuid: uuid() },
     updateUser: { username: fc.option(fuzzName(prefix, 'u'), { nil: null }) },
+    createPolicy: { name: fuzzName(prefix, 'p') },
+    createGroup: { name: fuzzName(prefix, 'g') },
   };
 }
 
 /** Properties a created thing must have for the clean-up to find it (usernames: see {@link bodyRoles}); the shrinker keeps them too. */
-export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'] };
+export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'], createPolicy: ['name'], createGroup: ['name'] };
 
 /**
  * Query parameters left out of valid requests: `order` names a column to sort on, which the

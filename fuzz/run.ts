@@ -224,6 +224,13 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
       if (typeof uuid !== 'string') return;
       registry.add({ kind: 'user', uuid });
       if (options.admin) await house('DELETE', `/users/${uuid}`, { 'x-auth-token': values.slots.adminToken });
+    } else if ((c.operationId === 'createPolicy' || c.operationId === 'createGroup') && result.status === 200) {
+      // Issue 15: a policy or group the phase created is recorded, then deleted at once.
+      const uuid = (result.body as { uuid?: unknown } | undefined)?.uuid;
+      if (typeof uuid !== 'string') return;
+      const kind = c.operationId === 'createPolicy' ? 'policy' : 'group';
+      registry.add({ kind, uuid });
+      await house('DELETE', `/${kind === 'policy' ? 'policies' : 'groups'}/${uuid}`, { 'x-auth-token': values.slots.adminToken });
     } else if (values.throwaway && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
       // The throwaway user's password or username changed, or its tokens were revoked: log in again.
       if (c.operationId === 'changeUserPassword' && result.status === 204 && filled && typeof filled.new_password === 'string') values.throwaway.password = filled.new_password;
