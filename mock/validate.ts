@@ -276,6 +276,7 @@ export function resourceOf(op: Operation): string | undefined {
 function notFoundFor(name: string, value: string): MockHttpError {
   if (name.startsWith('user_uuid')) return errors.unknownUser(value);
   if (name === 'session_uuid') return errors.unknownSession(value);
+  if (name === 'group_uuid') return errors.unknownGroup(value);
   if (name === 'token') return errors.noSuchToken();
   if (name === 'client_id') return errors.unknownRefreshToken(value);
   return errors.notFound();
