@@ -116,6 +116,8 @@ function stringOf(schema: JsonObject): fc.Arbitrary<string> {
   if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const max = typeof schema.maxLength === 'number' ? Math.min(schema.maxLength, Math.max(min, 24)) : Math.max(min, 24);
+  // A `pattern` (the slugs of policies and groups, issue 15): strings the pattern matches, within the lengths.
+  if (typeof schema.pattern === 'string') return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= min && s.length <= max);
   return text(min, max);
 }
 

@@ -7,7 +7,7 @@ import { judge, ROBUST } from './checks.ts';
 import { keepsClass, shrink, simplifications } from './shrink.ts';
 
 const spec = loadSpec();
-const cases = generateCases(spec, 4242, 2000, { prefix: 'wak-fztest' });
+const cases = generateCases(spec, 4242, 5000, { prefix: 'wak-fztest' });
 
 test('shrinking keeps only what the failure needs', async () => {
   // A valid listing with several query parameters, failing only because of `limit`.

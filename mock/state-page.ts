@@ -62,6 +62,10 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="sessions"><thead><tr><th>session</th><th>user</th><th>mobile</th><th>tenant</th></tr></thead><tbody></tbody></table>
 <h2>Users</h2>
 <table id="users"><thead><tr><th>username</th><th>uuid</th><th>purpose</th><th>enabled</th><th>emails</th><th>tenant</th></tr></thead><tbody></tbody></table>
+<h2>Policies <small>a user's next token gets the default user policy, its groups' policies, then its own</small></h2>
+<table id="policies"><thead><tr><th>name</th><th>uuid</th><th>read-only</th><th>acl</th><th>users</th><th>groups</th></tr></thead><tbody></tbody></table>
+<h2>Groups</h2>
+<table id="groups"><thead><tr><th>name</th><th>uuid</th><th>system</th><th>members</th><th>policies</th></tr></thead><tbody></tbody></table>
 <h2>Faults <small>each makes the mock break one rule of the catalogue, from the next request on (mock/README.md, Faults)</small></h2>
 <table id="named-faults"><thead><tr><th></th><th>fault</th><th>what the mock does then</th><th>breaks</th></tr></thead><tbody></tbody></table>
 <h2>Operation faults armed <small>POST /_mock/faults {"operationId", "status", "latencyMs", "times"}</small></h2>
@@ -208,6 +212,23 @@ function render() {
     el('td', { text: (u.emails || []).join(', ') || '—' }),
     el('td', { class: 'mono', text: u.tenant_uuid }),
   ])), 'No user.');
+
+  fill('policies', (state.policies || []).map((p) => el('tr', { 'data-policy': p.name }, [
+    el('td', { class: 'yes', text: p.name }),
+    el('td', { class: 'mono', text: p.uuid }),
+    el('td', { text: p.read_only ? 'yes' : 'no' }),
+    el('td', { class: 'mono', text: p.acl.join(' ') || '—' }),
+    el('td', { text: p.users.join(', ') || '—' }),
+    el('td', { text: p.groups.join(', ') || '—' }),
+  ])), 'No policy.');
+
+  fill('groups', (state.groups || []).map((g) => el('tr', { 'data-group': g.name }, [
+    el('td', { class: 'yes', text: g.name }),
+    el('td', { class: 'mono', text: g.uuid }),
+    el('td', { text: g.system_managed ? 'yes' : 'no' }),
+    el('td', { text: g.users.join(', ') || '—' }),
+    el('td', { text: g.policies.join(', ') || '—' }),
+  ])), 'No group.');
 
   const on = new Set(state.behaviour_faults || []);
   $('faults-on').textContent = on.size ? [...on].join(', ') : 'none';
