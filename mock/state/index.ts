@@ -290,7 +290,8 @@ export class MockState {
   }
 
   private tokenAcl(user: UserRecord): readonly string[] {
-    const version = this.policies.version;
+    // The two faults that change the ACL may be switched at run time (/_mock/faults): they are part of the key.
+    const version = this.policies.version * 4 + (this.faults.has('policy-not-applied') ? 1 : 0) + (this.faults.has('group-policy-ignored') ? 2 : 0);
     const cached = this.tokenAcls.get(user.uuid);
     if (cached && cached.version === version) return cached.acl;
     const acl = Object.freeze(this.computeAcl(user));
