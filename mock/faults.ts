@@ -153,7 +153,7 @@ export const BEHAVIOUR_FAULTS = {
     requirements: ['USERS-CREATE', 'SPEC-RESPONSES-CONFORM'],
   },
   'policy-not-applied': {
-    description: 'a policy linked to a user does not reach the ACL of the user\'s next tokens',
+    description: 'a policy given to a user through the API does not reach the ACL of the user\'s next tokens',
     requirements: ['POLICY-APPLIED-NEXT-TOKEN', 'POLICY-UNLINK-NEXT-TOKEN'],
   },
   'group-policy-ignored': {
@@ -186,6 +186,7 @@ export const BEHAVIOUR_FAULTS = {
       'PASSWORD-REVOKES-TOKENS',
       'LIFECYCLE-GET-UTC-FORMAT',
       'USERS-AUTHENTICATION-METHOD',
+      'POLICIES-ACCESS-REMOVE',
     ],
   },
   'no-cors': {

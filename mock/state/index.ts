@@ -82,6 +82,8 @@ export class MockState {
    */
   private readonly tokenAcls = new Map<string, { version: number; acl: readonly string[] }>();
   private readonly strings = new InternTable(1024);
+  /** The user↔policy links of the seed ("user policy"), which the fault `policy-not-applied` keeps. */
+  private readonly seededLinks = new Set<string>();
 
   constructor(options: StateOptions = {}) {
     this.clock = options.clock ?? new AdjustableClock();
@@ -107,6 +109,7 @@ export class MockState {
     this.refreshTokens.clear();
     this.clock.reset();
     this.tokenAcls.clear();
+    this.seededLinks.clear();
     this.seedPolicies();
     for (const user of this.seedUsers) {
       const record = this.users.seed(user);
@@ -138,6 +141,7 @@ export class MockState {
     let policy = user.acl.length === 1 && user.acl[0] === '#' ? this.policies.findPolicy(MASTER_USER_POLICY_NAME, tenants) : undefined;
     policy ??= this.policies.createPolicy({ tenantUuid: user.tenant_uuid, name: `mock-acl-${user.username}`, description: 'The acl of the users file', acl: user.acl });
     this.policies.addUserPolicy(userUuid, policy.uuid);
+    this.seededLinks.add(`${userUuid} ${policy.uuid}`);
   }
 
   /**
@@ -158,8 +162,12 @@ export class MockState {
       if (this.faults.has('group-policy-ignored')) break;
       for (const policy of this.policies.policiesOfGroup(group.uuid)) acl.push(...policy.acl);
     }
-    // Fault `policy-not-applied`: a policy given to the user does not reach its tokens.
-    if (!this.faults.has('policy-not-applied')) for (const policy of this.policies.policiesOfUser(user.uuid)) acl.push(...policy.acl);
+    // Fault `policy-not-applied`: a policy given to the user (through the API: not the seeded ones, which
+    // make the admin an admin) does not reach its tokens.
+    const skipGiven = this.faults.has('policy-not-applied');
+    for (const policy of this.policies.policiesOfUser(user.uuid)) {
+      if (!skipGiven || this.seededLinks.has(`${user.uuid} ${policy.uuid}`)) acl.push(...policy.acl);
+    }
     return acl;
   }
 
