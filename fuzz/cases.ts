@@ -159,6 +159,22 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     addIdpUser: { idp_type: idpTypes(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     removeIdpUser: { idp_type: idpTypes(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     addIdpUsers: { idp_type: idpTypes() },
+    // Policies and groups (issue 15): writes only to unknown policies and groups (never a seeded or
+    // system one: a policy path also takes a slug, so never a schema-drawn string), links only for the
+    // throwaway user; what the fuzz phase creates is deleted at once (run.ts).
+    getPolicy: { policy_uuid: unknownUuid() },
+    updatePolicy: { policy_uuid: unknownUuid() },
+    deletePolicy: { policy_uuid: unknownUuid() },
+    addPolicyAccess: { policy_uuid: unknownUuid() },
+    removePolicyAccess: { policy_uuid: unknownUuid() },
+    addUserPolicy: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()), policy_uuid: unknownUuid() },
+    removeUserPolicy: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()), policy_uuid: unknownUuid() },
+    updateGroup: { group_uuid: unknownUuid() },
+    deleteGroup: { group_uuid: unknownUuid() },
+    addGroupPolicy: { group_uuid: unknownUuid(), policy_uuid: unknownUuid() },
+    removeGroupPolicy: { group_uuid: unknownUuid(), policy_uuid: unknownUuid() },
+    addGroupUser: { group_uuid: unknownUuid(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    removeGroupUser: { group_uuid: unknownUuid(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
   };
 }
 
@@ -199,11 +215,19 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     // Were registration enabled on the target, its user must be the run's (cleaned up by username).
     registerUser: { username: fuzzName(prefix, 'u'), email_address: fuzzName(prefix, 'u').map((name) => `${name}@example.com`) },
     addIdpUsers: { users: fc.array(fc.record({ uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) }), { maxLength: 3 }) },
+    createPolicy: { name: fuzzName(prefix, 'p') },
+    createGroup: { name: fuzzName(prefix, 'g') },
   };
 }
 
 /** Properties a created thing must have for the clean-up to find it (usernames: see {@link bodyRoles}); the shrinker keeps them too. */
-export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = { createUser: ['username'], createTenant: ['name'], registerUser: ['username'] };
+export const REQUIRED_FOR_CLEANUP: Record<string, string[]> = {
+  createUser: ['username'],
+  createTenant: ['name'],
+  registerUser: ['username'],
+  createPolicy: ['name'],
+  createGroup: ['name'],
+};
 
 /**
  * Query parameters left out of valid requests: `order` names a column to sort on, which the

@@ -254,6 +254,13 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
     } else if ((c.operationId === 'addIdpUser' || c.operationId === 'addIdpUsers') && result.status === 204 && values.throwaway) {
       // The throwaway user may now be linked to an IdP (its password login refused): set it back at once.
       await house('PUT', `/idp/default/users/${values.slots.throwawayUuid}`, { 'x-auth-token': values.slots.adminToken });
+    } else if ((c.operationId === 'createPolicy' || c.operationId === 'createGroup') && result.status === 200) {
+      // Issue 15: a policy or group the phase created is recorded, then deleted at once.
+      const uuid = (result.body as { uuid?: unknown } | undefined)?.uuid;
+      if (typeof uuid !== 'string') return;
+      const kind = c.operationId === 'createPolicy' ? 'policy' : 'group';
+      registry.add({ kind, uuid });
+      await house('DELETE', `/${kind === 'policy' ? 'policies' : 'groups'}/${uuid}`, { 'x-auth-token': values.slots.adminToken });
     } else if (values.throwaway && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
       // The throwaway user's password or username changed, or its tokens were revoked: log in again.
       if (c.operationId === 'changeUserPassword' && result.status === 204 && filled && typeof filled.new_password === 'string') values.throwaway.password = filled.new_password;

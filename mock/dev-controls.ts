@@ -98,8 +98,27 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
       enabled: u.enabled,
       tenant_uuid: u.tenantUuid,
       emails: u.emails.map((e) => e.address),
-      acl: u.acl,
       authentication_method: u.authenticationMethod,
+      /** The ACL the user's next token gets (default user policy, groups' policies, own policies). */
+      acl: state.computeAcl(u),
+    })),
+    policies: state.policies.listPolicies().map((p) => ({
+      uuid: p.uuid,
+      name: p.name,
+      slug: p.slug,
+      tenant_uuid: p.tenantUuid,
+      read_only: p.readOnly,
+      acl: [...p.acl],
+      users: state.users.list().filter((u) => state.policies.policiesOfUser(u.uuid).includes(p)).map((u) => u.username ?? u.uuid),
+      groups: state.policies.listGroups().filter((g) => state.policies.policiesOfGroup(g.uuid).includes(p)).map((g) => g.name),
+    })),
+    groups: state.policies.listGroups().map((g) => ({
+      uuid: g.uuid,
+      name: g.name,
+      tenant_uuid: g.tenantUuid,
+      system_managed: g.systemManaged,
+      users: g.systemManaged ? ['(every user of the tenant)'] : state.policies.usersOfGroup(g.uuid).map((uuid) => state.users.get(uuid)?.username ?? uuid),
+      policies: state.policies.policiesOfGroup(g.uuid).map((p) => p.name),
     })),
     tenants: state.tenants.list().map((t) => ({ uuid: t.uuid, parent_uuid: t.parentUuid, name: t.name, slug: t.slug, domain_names: t.domains.map((d) => d.name) })),
     /** LDAP backend configurations by tenant (PUT /backends/ldap); the bind password is never shown. */

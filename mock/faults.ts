@@ -160,6 +160,22 @@ export const BEHAVIOUR_FAULTS = {
     description: 'POST /users answers 201 Created where the service answers 200',
     requirements: ['USERS-CREATE', 'SPEC-RESPONSES-CONFORM'],
   },
+  'policy-not-applied': {
+    description: 'a policy given to a user through the API does not reach the ACL of the user\'s next tokens',
+    requirements: ['POLICY-APPLIED-NEXT-TOKEN', 'POLICY-UNLINK-NEXT-TOKEN'],
+  },
+  'group-policy-ignored': {
+    description: 'the policies of a user\'s groups do not reach the ACL of the user\'s tokens',
+    requirements: ['GROUP-POLICY-APPLIED'],
+  },
+  'policy-escalation-allowed': {
+    description: 'a caller may create or extend a policy with an access its own token does not hold',
+    requirements: ['POLICY-ESCALATION-REFUSED'],
+  },
+  'read-only-policy-editable': {
+    description: 'PUT and DELETE on a read-only (config-managed) policy succeed instead of answering 403',
+    requirements: ['POLICY-READ-ONLY-403'],
+  },
   'password-change-keeps-sessions': {
     description: 'a password change leaves the user\'s sessions and access tokens alive',
     requirements: ['PASSWORD-REVOKES-TOKENS'],
@@ -178,6 +194,7 @@ export const BEHAVIOUR_FAULTS = {
       'PASSWORD-REVOKES-TOKENS',
       'LIFECYCLE-GET-UTC-FORMAT',
       'USERS-AUTHENTICATION-METHOD',
+      'POLICIES-ACCESS-REMOVE',
     ],
   },
   'no-cors': {

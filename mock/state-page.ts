@@ -68,6 +68,10 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="mails"><thead><tr><th>sent (UTC)</th><th>template</th><th>to</th><th>subject</th><th>link</th><th>token</th></tr></thead><tbody></tbody></table>
 <h2>LDAP configurations <small>PUT /backends/ldap, by tenant; the mock never binds to them (the bind password is not shown)</small></h2>
 <table id="ldap-configs"><thead><tr><th>tenant</th><th>host</th><th>port</th><th>security</th><th>user base DN</th><th>login attribute</th></tr></thead><tbody></tbody></table>
+<h2>Policies <small>a user's next token gets the default user policy, its groups' policies, then its own</small></h2>
+<table id="policies"><thead><tr><th>name</th><th>uuid</th><th>read-only</th><th>acl</th><th>users</th><th>groups</th></tr></thead><tbody></tbody></table>
+<h2>Groups</h2>
+<table id="groups"><thead><tr><th>name</th><th>uuid</th><th>system</th><th>members</th><th>policies</th></tr></thead><tbody></tbody></table>
 <h2>Faults <small>each makes the mock break one rule of the catalogue, from the next request on (mock/README.md, Faults)</small></h2>
 <table id="named-faults"><thead><tr><th></th><th>fault</th><th>what the mock does then</th><th>breaks</th></tr></thead><tbody></tbody></table>
 <h2>Operation faults armed <small>POST /_mock/faults {"operationId", "status", "latencyMs", "times"}</small></h2>
@@ -254,6 +258,22 @@ function render() {
     linkCell(m.link, m.token),
     secretCell(m.token, 'mail token'),
   ])), 'No mail. GET /users/password/reset or GET /users/{uuid}/emails/{email_uuid}/confirm sends one.');
+  fill('policies', (state.policies || []).map((p) => el('tr', { 'data-policy': p.name }, [
+    el('td', { class: 'yes', text: p.name }),
+    el('td', { class: 'mono', text: p.uuid }),
+    el('td', { text: p.read_only ? 'yes' : 'no' }),
+    el('td', { class: 'mono', text: p.acl.join(' ') || '—' }),
+    el('td', { text: p.users.join(', ') || '—' }),
+    el('td', { text: p.groups.join(', ') || '—' }),
+  ])), 'No policy.');
+
+  fill('groups', (state.groups || []).map((g) => el('tr', { 'data-group': g.name }, [
+    el('td', { class: 'yes', text: g.name }),
+    el('td', { class: 'mono', text: g.uuid }),
+    el('td', { text: g.system_managed ? 'yes' : 'no' }),
+    el('td', { text: g.users.join(', ') || '—' }),
+    el('td', { text: g.policies.join(', ') || '—' }),
+  ])), 'No group.');
 
   const on = new Set(state.behaviour_faults || []);
   $('faults-on').textContent = on.size ? [...on].join(', ') : 'none';

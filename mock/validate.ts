@@ -269,6 +269,9 @@ export function invalidRequest(spec: ApiSpec, op: Operation, findings: Validatio
     const { message, details } = firstError(findings);
     return apiError(400, message, errorId, details, resourceOf(op));
   }
+  // `x-wazo-invalid-field-reason` (POST/PUT /policies): upstream raises `InvalidInputException(field)` for the first field.
+  const template = op.extensions['x-wazo-invalid-field-reason'];
+  if (typeof template === 'string') return serviceError(400, template.replace('{field}', findings.fields.keys().next().value ?? '_schema'));
   return serviceError(400, pyRepr(marshmallowErrors(findings)));
 }
 
@@ -288,6 +291,7 @@ function notFoundFor(name: string, value: string): MockHttpError {
   if (name === 'session_uuid') return errors.unknownSession(value);
   if (name === 'tenant_uuid' || name === 'parent_tenant_uuid') return errors.unknownTenant(value);
   if (name === 'email_uuid') return errors.unknownEmail(value);
+  if (name === 'group_uuid') return errors.unknownGroup(value);
   if (name === 'token') return errors.noSuchToken();
   if (name === 'client_id') return errors.unknownRefreshToken(value);
   return errors.notFound();

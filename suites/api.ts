@@ -372,6 +372,9 @@ export class ApiClient {
       if (typeof data?.refresh_token === 'string' && typeof clientId === 'string') {
         this.registry.add({ kind: 'refresh', refreshToken: data.refresh_token, clientId });
       }
+    } else if (operationId === 'createPolicy' || operationId === 'createGroup') {
+      const uuid = (body as { uuid?: unknown }).uuid;
+      if (typeof uuid === 'string') this.registry.add({ kind: operationId === 'createPolicy' ? 'policy' : 'group', uuid });
     } else if (operationId === 'createUser') {
       const uuid = (body as { uuid?: unknown }).uuid;
       const username = (options.json as { username?: unknown } | null | undefined)?.username;

@@ -29,7 +29,10 @@ export type CleanupEntry =
   | { kind: 'user'; uuid: string; username?: string }
   /** A tenant creation was sent with this (run-prefixed) name (recorded before the request, like `username`). */
   | { kind: 'tenant-name'; name: string }
-  | { kind: 'tenant'; uuid: string; name?: string };
+  | { kind: 'tenant'; uuid: string; name?: string }
+  /** A throwaway policy or group (issue 15): deleted through the admin, groups first, before users. */
+  | { kind: 'policy'; uuid: string }
+  | { kind: 'group'; uuid: string };
 
 /**
  * Where the registry files live (test-results/ of the caller's directory, as the suite's other output):
@@ -192,11 +195,13 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
   await mapLimit(tokens, 10, deleteToken);
 
   const users = [...new Set(entries.flatMap((e) => (e.kind === 'user' ? [e.uuid] : [])))];
+  const groups = [...new Set(entries.flatMap((e) => (e.kind === 'group' ? [e.uuid] : [])))];
+  const policies = [...new Set(entries.flatMap((e) => (e.kind === 'policy' ? [e.uuid] : [])))];
   const known = new Set(entries.flatMap((e) => (e.kind === 'user' && e.username ? [e.username] : [])));
   const pending = [...new Set(entries.flatMap((e) => (e.kind === 'username' && !known.has(e.username) ? [e.username] : [])))];
-  if (users.length > 0 || (pending.length > 0 && target.admin)) {
+  if (users.length > 0 || groups.length > 0 || policies.length > 0 || (pending.length > 0 && target.admin)) {
     if (!target.admin) {
-      problems.push(`${users.length} user(s) left: no admin credentials to delete them`);
+      problems.push(`${users.length} user(s), ${groups.length} group(s), ${policies.length} polic(ies) left: no admin credentials to delete them`);
     } else {
       try {
         const login = await send(
@@ -207,6 +212,13 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
         if (login.status !== 200 || !admin) {
           problems.push(`${users.length} user(s) left: admin login answered ${login.status}`);
         } else {
+          // Groups, then policies (their links go with them), then users.
+          for (const [kind, list] of [['groups', groups], ['policies', policies]] as const) {
+            await mapLimit(list, 5, async (uuid) => {
+              const res = await send({ method: 'DELETE', url: `${base}/${kind}/${uuid}`, headers: { 'x-auth-token': admin } }, opts);
+              if (res.status !== 204 && res.status !== 404) problems.push(`${kind} ${uuid}: DELETE answered ${res.status}`);
+            });
+          }
           // Creations whose answer never came: find them by their (run-prefixed, unique) username.
           await mapLimit(pending, 5, async (username) => {
             const found = await send({ method: 'GET', url: `${base}/users?search=${encodeURIComponent(username)}`, headers: { 'x-auth-token': admin } }, opts);

@@ -52,6 +52,18 @@ interface Client {
     addUserEmail(userUuid: string, email: string, main: boolean): Promise<unknown>;
     sendResetPasswordEmail(params: { username?: string; email?: string }): Promise<unknown>;
     resetPassword(userUuid: string, password: string): Promise<unknown>;
+    // Policies and groups (issue 15).
+    createPolicy(name: string, description: string, acl: string[]): Promise<{ uuid: string; name: string; acl: string[] }>;
+    listPolicies(): Promise<{ items: { uuid: string; name: string }[]; total: number }>;
+    deletePolicy(uuid: string): Promise<unknown>;
+    addUserPolicy(userUuid: string, policyUuid: string): Promise<unknown>;
+    deleteUserPolicy(userUuid: string, policyUuid: string): Promise<unknown>;
+    createGroup(name: string): Promise<{ uuid: string; name: string }>;
+    listGroups(): Promise<{ items: { uuid: string; name: string }[]; total: number; filtered: number }>;
+    deleteGroup(uuid: string): Promise<unknown>;
+    addUserGroup(userUuid: string, groupUuid: string): Promise<unknown>;
+    listUsersGroup(groupUuid: string): Promise<{ items: { uuid: string }[] }>;
+    deleteUserGroup(userUuid: string, groupUuid: string): Promise<unknown>;
   };
   client: { token?: string };
   setToken(token: string): void;
@@ -367,4 +379,59 @@ test('resetPassword with the reset token as the client\'s token sets the passwor
   await client.auth.resetPassword(bob.uuid, password);
   const fresh = await api.login({ username: bob.username, password }, { expiration: 60 });
   expect(fresh.status, `the new password works: ${fresh.describe()}`).toBe(200);
+});
+
+/** Runs an SDK call whose answer may make the SDK throw (a 204 with an empty body it tries to parse as JSON). */
+async function settled(call: Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await call };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+test('policies: createPolicy, listPolicies, addUserPolicy (204 empty body: the policy is given), deleteUserPolicy, deletePolicy', covers('SDK-COMPAT-POLICIES'), async ({ sdk, api, accounts, cleanup, target: t }) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const bob = await accounts.create('sdk-policy');
+  const admin = await api.adminToken();
+  const client = sdk.client();
+  client.setToken(admin);
+  const access = `${t.prefix.replace(/[^a-z0-9]/gi, '')}.sdk.read`;
+  const name = `${t.prefix}-sdk-policy-${randomUUID().slice(0, 6)}`;
+  const policy = await client.auth.createPolicy(name, 'kit', [access]);
+  cleanup.add({ kind: 'policy', uuid: policy.uuid });
+  expect(policy).toMatchObject({ name, acl: [access] });
+  const listed = await client.auth.listPolicies();
+  expect(listed.items.map((p) => p.uuid), 'listPolicies lists it').toContain(policy.uuid);
+  // The real service answers 204 with an empty body; whether the SDK throws on it or not, the policy is given.
+  await settled(client.auth.addUserPolicy(bob.uuid, policy.uuid));
+  const given = await api.get(`/users/${bob.uuid}/policies`, { token: admin });
+  expect(given.body.items.map((p: { uuid: string }) => p.uuid), given.describe()).toEqual([policy.uuid]);
+  expect((await api.loginOk(bob)).acl, "bob's next token carries it").toContain(access);
+  await settled(client.auth.deleteUserPolicy(bob.uuid, policy.uuid));
+  const taken = await api.get(`/users/${bob.uuid}/policies`, { token: admin });
+  expect(taken.body.items, taken.describe()).toEqual([]);
+  await settled(client.auth.deletePolicy(policy.uuid));
+  expect((await api.get(`/policies/${policy.uuid}`, { token: admin })).status, 'deletePolicy deleted it').toBe(404);
+});
+
+test('groups: createGroup, listGroups, addUserGroup (204 empty body: the user is added), listUsersGroup, deleteUserGroup, deleteGroup', covers('SDK-COMPAT-GROUPS'), async ({ sdk, api, accounts, cleanup, target: t }) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const bob = await accounts.create('sdk-group');
+  const admin = await api.adminToken();
+  const client = sdk.client();
+  client.setToken(admin);
+  const name = `${t.prefix}-sdk-group-${randomUUID().slice(0, 6)}`;
+  const group = await client.auth.createGroup(name);
+  cleanup.add({ kind: 'group', uuid: group.uuid });
+  expect(group.name).toBe(name);
+  const listed = await client.auth.listGroups();
+  expect(listed.items.map((g) => g.uuid), 'listGroups lists it').toContain(group.uuid);
+  await settled(client.auth.addUserGroup(bob.uuid, group.uuid));
+  const members = await client.auth.listUsersGroup(group.uuid);
+  expect(members.items.map((u) => u.uuid), 'addUserGroup added bob').toEqual([bob.uuid]);
+  await settled(client.auth.deleteUserGroup(bob.uuid, group.uuid));
+  expect((await client.auth.listUsersGroup(group.uuid)).items, 'deleteUserGroup removed bob').toEqual([]);
+  await settled(client.auth.deleteGroup(group.uuid));
+  expect((await api.get(`/groups/${group.uuid}`, { token: admin })).status, 'deleteGroup deleted it').toBe(404);
 });

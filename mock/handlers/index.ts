@@ -3,6 +3,8 @@ import type { ApiSpec } from '../../spec/loader.ts';
 import { emailHandlers } from './emails.ts';
 import { passwordResetHandlers } from './password-reset.ts';
 import { backendHandlers } from './backends.ts';
+import { groupHandlers } from './groups.ts';
+import { policyHandlers } from './policies.ts';
 import { sessionHandlers } from './sessions.ts';
 import { statusHandlers } from './status.ts';
 import { tenantHandlers } from './tenants.ts';
@@ -22,6 +24,8 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...emailHandlers,
   ...passwordResetHandlers,
   ...backendHandlers,
+  ...policyHandlers,
+  ...groupHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

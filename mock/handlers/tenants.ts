@@ -86,6 +86,8 @@ const createTenant: Handler = (context) => {
   const domain = tenants.domainTaken(fields.domainNames);
   if (domain !== undefined) throw errors.domainTaken(fields.domainNames);
   const tenant = tenants.create(scopingTenant(context), fields, { uuid, slug });
+  // A new tenant gets the default policies and its all-users group (observed: GET /groups with its Wazo-Tenant).
+  context.state.seedTenant(tenant.uuid);
   return { status: 200, body: tenantView(tenant, context.state.release) };
 };
 

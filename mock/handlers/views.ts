@@ -101,6 +101,8 @@ export interface ListRules {
   searchFields: string[];
   /** Sort field when `order` is absent; insertion order when undefined. */
   defaultOrder?: string;
+  /** The fields `order` accepts (upstream's `sort_columns`); default: the views' scalar fields. */
+  sortColumns?: string[];
 }
 
 /**
@@ -119,8 +121,8 @@ export function listPage(views: JsonObject[], query: Record<string, unknown>, ru
   const filtered = search ? views.filter(matches) : [...views];
   const order = typeof query.order === 'string' ? query.order : rules.defaultOrder;
   if (order !== undefined) {
-    const sortable = views.length > 0 ? Object.keys(views[0]!).filter((k) => typeof views[0]![k] !== 'object' || views[0]![k] === null) : [order];
-    if (!sortable.includes(order) && views.length > 0) {
+    const sortable = rules.sortColumns ?? (views.length > 0 ? Object.keys(views[0]!).filter((k) => typeof views[0]![k] !== 'object' || views[0]![k] === null) : [order]);
+    if (!sortable.includes(order) && (views.length > 0 || rules.sortColumns)) {
       const message = `Must be one of: ${sortable.join(', ')}.`;
       throw apiError(400, message, 'invalid-list-param', { order: { constraint_id: 'enum', constraint: { choices: sortable }, message } }, 'users');
     }

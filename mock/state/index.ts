@@ -8,7 +8,18 @@ import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
 import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
-import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_TENANT_UUID, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
+import {
+  DEFAULT_MAX_USER_SESSIONS,
+  DEFAULT_POLICIES,
+  DEFAULT_TENANT_UUID,
+  DEFAULT_USER_POLICY,
+  DEFAULT_USER_POLICY_NAME,
+  DEFAULT_USERS,
+  MASTER_USER_POLICY_NAME,
+  XIVO_UUID,
+  type SeedUser,
+} from './seed.ts';
+import { PolicyStore } from './policies.ts';
 import { EMPTY_ADDRESS, TenantStore } from './tenants.ts';
 import { UserStore, type UserRecord } from './users.ts';
 import { MailStore } from './mails.ts';
@@ -19,6 +30,7 @@ export type { RefreshTokenRecord } from './refresh-tokens.ts';
 export type { UserRecord, EmailRecord } from './users.ts';
 export type { SeedUser } from './seed.ts';
 export type { TenantRecord, TenantFields, TenantAddress } from './tenants.ts';
+export type { PolicyRecord, GroupRecord } from './policies.ts';
 
 /** How the state is set up. Every field has a default. */
 export interface StateOptions {
@@ -26,11 +38,11 @@ export interface StateOptions {
   users?: readonly SeedUser[];
   /** Live sessions a user may hold; the next login gets 429. Default 100 (obs. 13a). */
   maxUserSessions?: number;
-  /** ACL every token carries before the user's own. Default: the recording's default user policy. */
+  /** ACL of the default user policy, which every token carries first. Default: the recording's. */
   defaultUserPolicy?: readonly string[];
   xivoUuid?: string;
   clock?: AdjustableClock;
-  /** The behaviour faults in force (live); only `expired-tokens-valid` reaches the state. */
+  /** The behaviour faults in force (live); `expired-tokens-valid`, `policy-not-applied` and `group-policy-ignored` reach the state. */
   faults?: ReadonlySet<BehaviourFault>;
   /** The wazo-auth release whose rules apply (mobile revocation, session limit, password change). Default the newest. */
   release?: PlayedRelease;
@@ -61,6 +73,8 @@ export class MockState {
   readonly mails = new MailStore();
   /** LDAP backend configurations, by tenant UUID (PUT/GET/DELETE /backends/ldap; never used to bind). */
   readonly ldapConfigs = new Map<string, Readonly<Record<string, unknown>>>();
+  /** Policies, groups and their links: a user's token ACL comes from them. */
+  readonly policies = new PolicyStore();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
@@ -69,12 +83,15 @@ export class MockState {
   readonly release: PlayedRelease;
   private readonly seedUsers: readonly SeedUser[];
   /**
-   * One frozen ACL per user ACL, shared by all the tokens issued with it (a token keeps the ACL it was
-   * issued with: a user's ACL is replaced, never changed in place). With addresses and user agents
-   * interned, a live token costs its own strings and indexes only (docs/scale.md).
+   * One frozen ACL per user, shared by all the tokens issued with it until a policy, group or link
+   * changes (`PolicyStore.version`): a login does not walk the policies again (bench: policies are
+   * applied at every login). With addresses and user agents interned, a live token costs its own
+   * strings and indexes only (docs/scale.md).
    */
-  private readonly tokenAcls = new WeakMap<readonly string[], readonly string[]>();
+  private readonly tokenAcls = new Map<string, { version: number; acl: readonly string[] }>();
   private readonly strings = new InternTable(1024);
+  /** The user↔policy links of the seed ("user policy"), which the fault `policy-not-applied` keeps. */
+  private readonly seededLinks = new Set<string>();
 
   constructor(options: StateOptions = {}) {
     this.clock = options.clock ?? new AdjustableClock();
@@ -102,13 +119,71 @@ export class MockState {
     this.ldapConfigs.clear();
     this.clock.reset();
     this.tenants.reset(DEFAULT_TENANT_UUID);
+    this.tokenAcls.clear();
+    this.seededLinks.clear();
+    this.seedPolicies();
     for (const user of this.seedUsers) {
       // A users file may name other tenants: they become sub-tenants of the master tenant.
       if (!this.tenants.get(user.tenant_uuid)) {
         this.tenants.create(DEFAULT_TENANT_UUID, { name: null, contact: null, phone: null, defaultAuthenticationMethod: 'native', domainNames: [], address: { ...EMPTY_ADDRESS } }, { uuid: user.tenant_uuid });
       }
-      this.users.seed(user);
+      const record = this.users.seed(user);
+      this.grantSeedAcl(record.uuid, user);
     }
+  }
+
+  /** The default policies and the all-users group of every tenant the seed users are in (GET /policies, /groups on a fresh wazo-auth). */
+  private seedPolicies(): void {
+    this.policies.clear();
+    const tenants = new Set([DEFAULT_TENANT_UUID, ...this.seedUsers.map((u) => u.tenant_uuid)]);
+    for (const tenantUuid of tenants) this.seedTenant(tenantUuid);
+  }
+
+  /** What a tenant starts with: the three default policies and its all-users group (for the lead's tenant creation). */
+  seedTenant(tenantUuid: string): void {
+    for (const p of DEFAULT_POLICIES) {
+      const acl = p.name === DEFAULT_USER_POLICY_NAME ? this.defaultUserPolicy : p.acl;
+      this.policies.createPolicy({ tenantUuid, name: p.name, slug: p.name, description: p.description, acl, readOnly: p.readOnly });
+    }
+    const name = `wazo-all-users-tenant-${tenantUuid}`;
+    this.policies.createGroup({ tenantUuid, name, slug: name, systemManaged: true });
+  }
+
+  /** A users-file `acl`: `['#']` is the master user policy; anything else a policy of the user's own. */
+  private grantSeedAcl(userUuid: string, user: SeedUser): void {
+    if (user.acl.length === 0) return;
+    const tenants = new Set([user.tenant_uuid]);
+    let policy = user.acl.length === 1 && user.acl[0] === '#' ? this.policies.findPolicy(MASTER_USER_POLICY_NAME, tenants) : undefined;
+    policy ??= this.policies.createPolicy({ tenantUuid: user.tenant_uuid, name: `mock-acl-${user.username}`, description: 'The acl of the users file', acl: user.acl });
+    this.policies.addUserPolicy(userUuid, policy.uuid);
+    this.seededLinks.add(`${userUuid} ${policy.uuid}`);
+  }
+
+  /**
+   * A user's token ACL as upstream's `wazo_user` backend builds it: the default user policy, then the
+   * policies of the user's groups (the tenant's all-users group included; groups and policies by name),
+   * then the user's own policies. Not deduplicated (measured: an access in two policies is there twice).
+   * Templates are not rendered: `{{ user_uuid }}` stays as written (measured on every release).
+   */
+  computeAcl(user: UserRecord): string[] {
+    const tenants = new Set([user.tenantUuid]);
+    const acl = [...(this.policies.findPolicy(DEFAULT_USER_POLICY_NAME, tenants)?.acl ?? [])];
+    const groups = [...this.policies.groupsOfUser(user.uuid)];
+    const all = this.policies.allUsersGroup(user.tenantUuid);
+    if (all) groups.push(all);
+    groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const group of groups) {
+      // Fault `group-policy-ignored`: the policies of the user's groups do not reach the token.
+      if (this.faults.has('group-policy-ignored')) break;
+      for (const policy of this.policies.policiesOfGroup(group.uuid)) acl.push(...policy.acl);
+    }
+    // Fault `policy-not-applied`: a policy given to the user (through the API: not the seeded ones, which
+    // make the admin an admin) does not reach its tokens.
+    const skipGiven = this.faults.has('policy-not-applied');
+    for (const policy of this.policies.policiesOfUser(user.uuid)) {
+      if (!skipGiven || this.seededLinks.has(`${user.uuid} ${policy.uuid}`)) acl.push(...policy.acl);
+    }
+    return acl;
   }
 
   /** The enabled user with this login and password; undefined otherwise (no hint why). */
@@ -231,17 +306,23 @@ export class MockState {
    */
   deleteUser(userUuid: string): boolean {
     if (!this.users.delete(userUuid)) return false;
+    this.policies.forgetUser(userUuid);
+    this.tokenAcls.delete(userUuid);
     for (const refreshToken of this.refreshTokens.forUser(userUuid)) this.refreshTokens.remove(refreshToken.token);
     return true;
   }
 
   /**
-   * Deletes a tenant with its users (observed on 24.01–master: the users are gone, as in upstream's
-   * cascading foreign key). Their tokens stay valid, as for a deleted user (obs. 13b).
+   * Deletes a tenant with its users, policies and groups (observed on 24.01–master: the users are gone,
+   * as in upstream's cascading foreign keys). The users' tokens stay valid, as for a deleted user (obs. 13b).
    */
   deleteTenant(tenantUuid: string): boolean {
     if (!this.tenants.get(tenantUuid)) return false;
     for (const user of this.users.list()) if (user.tenantUuid === tenantUuid) this.deleteUser(user.uuid);
+    // Its policies and groups go with it (upstream's cascading foreign keys).
+    const own = new Set([tenantUuid]);
+    for (const group of this.policies.listGroups(own)) this.policies.deleteGroup(group.uuid);
+    for (const policy of this.policies.listPolicies(own)) this.policies.deletePolicy(policy.uuid);
     return this.tenants.delete(tenantUuid);
   }
 
@@ -251,11 +332,12 @@ export class MockState {
   }
 
   private tokenAcl(user: UserRecord): readonly string[] {
-    let acl = this.tokenAcls.get(user.acl);
-    if (!acl) {
-      acl = Object.freeze([...this.defaultUserPolicy, ...user.acl]);
-      this.tokenAcls.set(user.acl, acl);
-    }
+    // The two faults that change the ACL may be switched at run time (/_mock/faults): they are part of the key.
+    const version = this.policies.version * 4 + (this.faults.has('policy-not-applied') ? 1 : 0) + (this.faults.has('group-policy-ignored') ? 2 : 0);
+    const cached = this.tokenAcls.get(user.uuid);
+    if (cached && cached.version === version) return cached.acl;
+    const acl = Object.freeze(this.computeAcl(user));
+    this.tokenAcls.set(user.uuid, { version, acl });
     return acl;
   }
 

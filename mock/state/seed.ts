@@ -22,6 +22,31 @@ export const DEFAULT_USER_POLICY: readonly string[] = [
   'auth.users.me.sessions.#',
 ];
 
+/** A policy the mock starts with (GET /policies on a fresh wazo-auth, measured on 24.01–master). */
+export interface SeedPolicy {
+  name: string;
+  description: string;
+  acl: readonly string[];
+  readOnly: boolean;
+}
+
+/** The name of the policy whose ACL starts every user's token (upstream config `default_user_policy`). */
+export const DEFAULT_USER_POLICY_NAME = 'wazo_default_user_policy';
+/** The name of the policy that gives the bootstrap admin `#`. */
+export const MASTER_USER_POLICY_NAME = 'wazo_default_master_user_policy';
+
+/** The three policies of a fresh master tenant, as GET /policies lists them on every release. */
+export const DEFAULT_POLICIES: readonly SeedPolicy[] = [
+  { name: 'wazo_default_admin_policy', description: 'Default Wazo policy for administrators', acl: ['default.admin.policy'], readOnly: true },
+  {
+    name: MASTER_USER_POLICY_NAME,
+    description: 'Default Wazo policy for the "master" user\n\nDo not modify this policy, it can be modified in future Wazo upgrades\n',
+    acl: ['#'],
+    readOnly: false,
+  },
+  { name: DEFAULT_USER_POLICY_NAME, description: 'Default Wazo policy for users', acl: DEFAULT_USER_POLICY, readOnly: true },
+];
+
 /** How many live sessions a user may hold before POST /token answers 429 (obs. 13a). */
 export const DEFAULT_MAX_USER_SESSIONS = 100;
 
@@ -34,7 +59,10 @@ export interface SeedUser {
   lastname: string | null;
   email: string | null;
   purpose: 'user' | 'internal' | 'external_api';
-  /** The user's own ACL, granted on top of {@link DEFAULT_USER_POLICY}. */
+  /**
+   * The user's own ACL, granted on top of {@link DEFAULT_USER_POLICY}: `['#']` links the master user
+   * policy (as the real bootstrap admin has it), anything else a policy of its own, `mock-acl-<username>`.
+   */
   acl: string[];
   tenant_uuid: string;
   /** `native` for the bootstrap admin, `default` otherwise (obs. 10b). */
