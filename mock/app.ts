@@ -149,13 +149,18 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
     // The body is read after the token check, as in the service (its decorator runs first). A behaviour
     // fault may waive one validation rule (mock/faults.ts `waivedByFault`).
     const waive = behaviourFaults.size > 0 ? (error: ErrorObject, data: JsonObject) => waivedByFault(behaviourFaults, error, data) : undefined;
-    const body = operation.requestBody ? validateBody(spec, operation, parseJsonBody(request.body), waive) : {};
+    // `x-wazo-any-json-body`: the service takes any JSON value there (a JSON-Patch list, a stored external
+    // config); the handler reads it as `rawBody`, unparseable bodies still get werkzeug's bare 400.
+    const anyJson = operation.extensions['x-wazo-any-json-body'] === true;
+    const rawBody = operation.requestBody && anyJson ? parseJsonBody(request.body) : undefined;
+    const body = operation.requestBody && !anyJson ? validateBody(spec, operation, parseJsonBody(request.body), waive) : {};
     const context: HandlerContext = {
       spec,
       operation,
       state,
       params,
       body,
+      rawBody,
       caller,
       remoteAddr: clientAddress(request),
       userAgent: first(request.headers['user-agent']) ?? '',

@@ -1,6 +1,10 @@
 /** Every handler, keyed by the spec's operationId. */
 import type { ApiSpec } from '../../spec/loader.ts';
+import { configHandlers } from './config.ts';
+import { externalHandlers } from './external.ts';
+import { mobileHandlers } from './mobile.ts';
 import { sessionHandlers } from './sessions.ts';
+import { tenantSessionHandlers } from './tenant-sessions.ts';
 import { statusHandlers } from './status.ts';
 import { tokenHandlers } from './tokens.ts';
 import type { Handler } from './types.ts';
@@ -14,6 +18,10 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...userHandlers,
   ...sessionHandlers,
   ...statusHandlers,
+  ...configHandlers,
+  ...tenantSessionHandlers,
+  ...externalHandlers,
+  ...mobileHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

@@ -7,6 +7,7 @@ import { randomUuid } from './uuid.ts';
 import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
+import { ExternalAuthStore, ServiceConfigState } from './external-auth.ts';
 import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
 import { DEFAULT_MAX_USER_SESSIONS, DEFAULT_USER_POLICY, DEFAULT_USERS, XIVO_UUID, type SeedUser } from './seed.ts';
 import { UserStore, type UserRecord } from './users.ts';
@@ -53,6 +54,10 @@ export class MockState {
   // Fault `expired-tokens-valid` (mock/faults.ts): expiry is not enforced while it is on.
   readonly accessTokens = new AccessTokenStore(() => !this.faults.has('expired-tokens-valid'));
   readonly refreshTokens = new RefreshTokenStore();
+  /** External auth configs and user data (config, external, mobile endpoints). */
+  readonly external = new ExternalAuthStore();
+  /** The writable part of GET /config. */
+  readonly serviceConfig = new ServiceConfigState();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
@@ -90,6 +95,8 @@ export class MockState {
     this.users.clear();
     this.accessTokens.clear();
     this.refreshTokens.clear();
+    this.external.clear();
+    this.serviceConfig.clear();
     this.clock.reset();
     for (const user of this.seedUsers) this.users.seed(user);
   }
@@ -209,6 +216,7 @@ export class MockState {
    */
   deleteUser(userUuid: string): boolean {
     if (!this.users.delete(userUuid)) return false;
+    this.external.forgetUser(userUuid);
     for (const refreshToken of this.refreshTokens.forUser(userUuid)) this.refreshTokens.remove(refreshToken.token);
     return true;
   }
