@@ -25,7 +25,9 @@ export type CleanupEntry =
   | { kind: 'client'; clientId: string; username: string }
   /** A user creation was sent with this username (recorded before the request, like `client`). */
   | { kind: 'username'; username: string }
-  | { kind: 'user'; uuid: string; username?: string };
+  | { kind: 'user'; uuid: string; username?: string }
+  /** A config of an external auth type the suite stored in the admin's tenant (deleted with the admin). */
+  | { kind: 'external-config'; type: string };
 
 /**
  * Where the registry files live (test-results/ of the caller's directory, as the suite's other output):
@@ -217,6 +219,29 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
         }
       } catch (error) {
         problems.push(`${users.length} user(s) left: ${(error as Error).message}`);
+      }
+    }
+  }
+  const configs = [...new Set(entries.flatMap((e) => (e.kind === 'external-config' ? [e.type] : [])))];
+  if (configs.length > 0) {
+    if (!target.admin) problems.push(`${configs.length} external config(s) left: no admin credentials to delete them`);
+    else {
+      try {
+        const login = await send(
+          { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
+          opts,
+        );
+        const admin = tokenOf(login.body);
+        if (login.status !== 200 || !admin) problems.push(`${configs.length} external config(s) left: admin login answered ${login.status}`);
+        else {
+          for (const type of configs) {
+            const res = await send({ method: 'DELETE', url: `${base}/external/${encodeURIComponent(type)}/config`, headers: { 'x-auth-token': admin } }, opts);
+            if (res.status !== 204 && res.status !== 404) problems.push(`external config ${type}: DELETE answered ${res.status}`);
+          }
+          await deleteToken(admin);
+        }
+      } catch (error) {
+        problems.push(`${configs.length} external config(s) left: ${(error as Error).message}`);
       }
     }
   }
