@@ -4,8 +4,11 @@
  * shrunk to a curl line.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { startMock, type WazoAuthMock } from '../mock/start-mock.ts';
+import { buildSpec, forReleases, parseCached, SPEC_PATH, type JsonObject } from '../spec/loader.ts';
+import { loadReleases } from '../spec/releases.ts';
 import type { FuzzCase } from './cases.ts';
 import { runFuzz, type FuzzOptions } from './run.ts';
 
@@ -64,4 +67,22 @@ test('a 500 of one operation is found, shrunk and written as a curl line without
   } finally {
     mock.clearFaults();
   }
+});
+
+test('an operation that not every release has is sent only when the target has it (OPTIONS on its path)', async () => {
+  const source = readFileSync(SPEC_PATH, 'utf8');
+  const document = structuredClone(parseCached(source)) as JsonObject;
+  const paths = document.paths as Record<string, JsonObject>;
+  // One the target has not (no such path in the mock), one it has (GET /users, marked for the test).
+  paths['/idp'] = { get: { operationId: 'probeAbsent', 'x-wazo-behaviour': 'idp-operations', responses: { '200': { description: 'ok' } } } };
+  (paths['/users']!.get as JsonObject)['x-wazo-behaviour'] = 'idp-operations';
+  const table = loadReleases();
+  const spec = buildSpec(source, forReleases(document, table.releases, table.holds));
+  const sent = new Set<string>();
+  const lines: string[] = [];
+  const report = await runFuzz(options({ seed: 7, count: 200, onCase: (c) => sent.add(c.operationId), log: (l) => lines.push(l) }), spec);
+  assert.equal(sent.has('probeAbsent'), false, 'not generated');
+  assert.equal(sent.has('listUsers'), true, 'the target has it: generated');
+  assert.ok(lines.some((l) => /has no GET \/idp \(a release without them\): not sent/.test(l)), lines.join('\n'));
+  assert.deepEqual(report.findings, []);
 });

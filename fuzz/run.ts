@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { redact } from '../cli/redact.ts';
-import { loadSpec, type ApiSpec, type JsonObject } from '../spec/loader.ts';
+import { loadSpec, operationBehaviour, type ApiSpec, type JsonObject } from '../spec/loader.ts';
 import { CleanupRegistry, openRun } from '../suites/cleanup.ts';
 import type { Credentials, Target } from '../suites/target.ts';
 import { allCases, fill, isSlot, type FuzzCase, type Slot } from './cases.ts';
@@ -198,6 +198,20 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
       const tw = await login(throwaway);
       if (!tw.data) throw new FuzzSetupError(`the login of the throwaway user answered ${tw.res.ok ? tw.res.status : tw.res.code}`);
       slots.throwawayToken = String(tw.data.token);
+    }
+    // The operations that not every release has (x-wazo-behaviour on the operation): one OPTIONS on
+    // each path says whether the target has them (404, or an Allow without the method: it has not, as
+    // a release without them answers); those it has not are not generated.
+    const absent: string[] = [];
+    for (const op of spec.operations) {
+      if (!operationBehaviour(op)) continue;
+      const res = await house('OPTIONS', op.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-00000000c0de'));
+      const allow = res.ok ? (res.headers.allow ?? '').toUpperCase().split(/,\s*/) : [];
+      if (res.ok && (res.status === 404 || (res.status === 200 && !allow.includes(op.method.toUpperCase())))) absent.push(op.operationId);
+    }
+    if (absent.length > 0) {
+      log(`fuzz: the target has no ${absent.map((id) => `${spec.operation(id).method.toUpperCase()} ${spec.operation(id).path}`).join(', ')} (a release without them): not sent`);
+      spec = { ...spec, operations: spec.operations.filter((op) => !absent.includes(op.operationId)) };
     }
   } catch (error) {
     await registry.run(target).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { buildSpec, dereference, loadSpec, type JsonObject, type ObservedResponse } from './loader.ts';
+import { buildSpec, dereference, forReleases, loadSpec, operationBehaviour, type JsonObject, type ObservedResponse } from './loader.ts';
 import { buildCatalogue, loadRequirements } from './requirements.ts';
 
 interface Fixture extends ObservedResponse {
@@ -274,4 +274,33 @@ test('enum values and anyOf branches marked with a behaviour exist only in the r
   queryToken.body = { reason: ['No such token'], timestamp: [1], status_code: 404 };
   assert.equal(loadSpec(['24.01']).checkResponse('listUserRefreshTokens', queryToken).ok, true, 'a ?token= got 404 No such token before 24.10');
   assert.equal(loadSpec(['24.10']).checkResponse('listUserRefreshTokens', queryToken).ok, false);
+});
+
+test('an operation marked x-wazo-behaviour exists only in the releases judged where its behaviour holds', () => {
+  const ok = { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } };
+  const document: JsonObject = {
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    servers: [{ url: '/0.1' }],
+    paths: {
+      '/things': { get: { operationId: 'listThings', responses: ok } },
+      '/things/{uuid}/parent': { put: { operationId: 'moveThing', 'x-wazo-behaviour': 'new-op', responses: ok } },
+      '/things/{uuid}': {
+        get: { operationId: 'getThing', responses: ok },
+        put: { operationId: 'replaceThing', 'x-wazo-behaviour': 'new-op', responses: ok },
+        delete: { operationId: 'deleteThing', 'x-wazo-behaviour': '!new-op', responses: ok },
+      },
+    },
+  };
+  const holds = (behaviour: string, release: string) => behaviour === 'new-op' && release === 'new';
+  const ids = (releases: string[]) => buildSpec('', forReleases(document, releases, holds)).operations.map((o) => o.operationId).sort();
+  assert.deepEqual(ids(['new']), ['getThing', 'listThings', 'moveThing', 'replaceThing']);
+  assert.deepEqual(ids(['old']), ['deleteThing', 'getThing', 'listThings'], 'dropped where the behaviour holds in no release judged');
+  assert.deepEqual(ids(['old', 'new']), ['deleteThing', 'getThing', 'listThings', 'moveThing', 'replaceThing'], 'kept where it holds in some');
+  const old = buildSpec('', forReleases(document, ['old'], holds));
+  assert.equal(old.match('/things/x/parent'), undefined, 'a path left without operations is gone: an unknown path');
+  assert.deepEqual([...(old.match('/things/x')?.operations.keys() ?? [])].sort(), ['delete', 'get'], 'the path stays with its other methods');
+  assert.equal(operationBehaviour(buildSpec('', forReleases(document, ['new'], holds)).operation('moveThing')), 'new-op');
+  assert.equal(operationBehaviour(old.operation('getThing')), undefined);
+  assert.ok((document.paths as JsonObject)['/things/{uuid}/parent'], 'the input is not changed');
 });

@@ -193,7 +193,10 @@ const isEmptyBody = (body: unknown): boolean => body === undefined || body === n
  *   becomes optional otherwise (a host of one of those releases may or may not send it; the suite's
  *   release checks judge which);
  * - an `anyOf`/`oneOf` branch marked so is dropped when it holds in none of them;
- * - an `enum` value named in the schema's `x-wazo-enum-behaviours` map is dropped likewise.
+ * - an `enum` value named in the schema's `x-wazo-enum-behaviours` map is dropped likewise;
+ * - an operation marked so is dropped when it holds in none of them (a path left without operations
+ *   goes too): a host of those releases answers it as a path it does not know. When it holds in some
+ *   of them only, it stays; the suite and the fuzz ask the host whether it has it ({@link operationBehaviour}).
  * The input is not changed.
  */
 export function forReleases(document: JsonObject, releases: readonly string[], holds: (behaviour: string, release: string) => boolean): JsonObject {
@@ -223,7 +226,22 @@ export function forReleases(document: JsonObject, releases: readonly string[], h
     if (byValue && Array.isArray(out.enum)) out.enum = out.enum.filter((value) => somewhere(byValue[String(value)]));
     return out;
   };
-  return walk(document) as JsonObject;
+  const out = walk(document) as JsonObject;
+  if (out.paths && typeof out.paths === 'object') {
+    const paths: JsonObject = {};
+    for (const [template, item] of Object.entries(out.paths as Record<string, JsonObject>)) {
+      const kept = Object.fromEntries(Object.entries(item).filter(([key, value]) => !METHODS.includes(key as HttpMethod) || somewhere(marked(value))));
+      if (Object.keys(kept).some((key) => METHODS.includes(key as HttpMethod))) paths[template] = kept;
+    }
+    out.paths = paths;
+  }
+  return out;
+}
+
+/** The behaviour expression an operation is marked with (`x-wazo-behaviour` on the operation), if any. */
+export function operationBehaviour(operation: Operation): string | undefined {
+  const expression = operation.extensions['x-wazo-behaviour'];
+  return typeof expression === 'string' ? expression : undefined;
 }
 
 /** Builds the API model from YAML text. Prefer {@link loadSpec}, which caches. */

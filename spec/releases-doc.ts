@@ -40,6 +40,9 @@ export function renderReleases(table: ReleaseTable, catalogue: Catalogue): strin
     '  `GET /_mock/state` (`wazo_version`) say which.',
     '- **The description holds for every release.** A part of spec/wazo-auth.yaml that not every release',
     '  sends carries `x-wazo-behaviour: NAME`; it is required only when judged against releases that all have it.',
+    '  An operation marked so exists only in the releases where NAME holds: the mock playing another release',
+    '  answers it as a path it does not know, the suite skips its tests there (naming the release), the fuzz',
+    '  does not send it.',
     '',
     '## What differs',
     '',
@@ -48,6 +51,8 @@ export function renderReleases(table: ReleaseTable, catalogue: Catalogue): strin
   ];
   for (const b of table.behaviours.values()) {
     const requirements = catalogue.requirements.filter((r) => r.behaviour === b.name).map((r) => `\`${r.id}\``);
+    // A behaviour that brings operations is checked by their tests (skipped where it is absent).
+    if (requirements.length === 0 && b.operations.length > 0) requirements.push(`the tests of ${b.operations.map((o) => `\`${o}\``).join(', ')}`);
     lines.push(`| \`${b.name}\` | ${table.rangeLabel(b.name)} | ${table.rangeLabel(b.name, false)} | ${requirements.join(', ')} | ${cell(b.title)} | ${cell(b.source)} |`);
   }
   lines.push('', '## What the real releases showed', '', `| behaviour | ${table.recorded.join(' | ')} |`, `|---|${table.recorded.map(() => '---').join('|')}|`);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { buildReleaseTable, loadReleases, RELEASES_PATH } from './releases.ts';
+import { loadSpec, operationBehaviour } from './loader.ts';
+import { buildReleaseTable, loadReleases, operationKey, RELEASES_PATH } from './releases.ts';
 import { loadRequirements } from './requirements.ts';
 
 const table = loadReleases();
@@ -87,10 +88,34 @@ test('the table refuses unknown releases, ranges its observations contradict, an
   assert.throws(() => buildReleaseTable(source.replace("    since: '24.09'\n", '')), /holds everywhere/);
 });
 
-test('every release-dependent requirement names a behaviour of the table, and every behaviour has a requirement', () => {
+test('every release-dependent requirement names a behaviour of the table, and every behaviour has a requirement or brings operations', () => {
   const named = loadRequirements().requirements.filter((r) => r.behaviour).map((r) => r.behaviour!);
   for (const b of named) assert.ok(table.behaviours.has(b), b);
-  assert.deepEqual([...table.behaviours.keys()].filter((b) => !named.includes(b)), []);
+  assert.deepEqual([...table.behaviours.values()].filter((b) => !named.includes(b.name) && b.operations.length === 0).map((b) => b.name), []);
+});
+
+test('an operation marked x-wazo-behaviour is listed under that behaviour, and a listed operation the description has is marked with it', () => {
+  const spec = loadSpec();
+  const listedUnder = new Map<string, string>();
+  for (const b of table.behaviours.values()) {
+    for (const key of b.operations) {
+      assert.ok(!listedUnder.has(key), `${key} is listed under ${listedUnder.get(key)} and ${b.name}`);
+      listedUnder.set(key, b.name);
+    }
+  }
+  for (const op of spec.operations) {
+    const key = operationKey(op.method, op.path);
+    const marked = operationBehaviour(op);
+    if (marked !== undefined) assert.equal(listedUnder.get(key), marked.replace(/^!/, ''), `${key} (${op.operationId}) is marked ${marked}: list it under that behaviour's operations`);
+    else assert.equal(listedUnder.get(key), undefined, `${key} (${op.operationId}) is listed under ${listedUnder.get(key)}: mark it x-wazo-behaviour: ${listedUnder.get(key)}`);
+  }
+});
+
+test('operations are given as METHOD /path and compared whatever their parameters are named', () => {
+  assert.equal(operationKey('put', '/tenants/{tenant_uuid}/parent/{parent_uuid}'), 'PUT /tenants/{}/parent/{}');
+  assert.deepEqual(table.behaviours.get('tenant-parent-change')?.operations, ['PUT /tenants/{}/parent/{}']);
+  const source = readFileSync(RELEASES_PATH, 'utf8');
+  assert.throws(() => buildReleaseTable(source.replace("operations: ['GET /tenants/{}/domains']", "operations: ['/tenants/{}/domains']")), /tenant-domains-listing\.operations: \/tenants\/\{\}\/domains is not `METHOD \/path`/);
 });
 
 test('docs/releases.md is the current rendering of the release table', async () => {

@@ -19,6 +19,16 @@ export interface Behaviour {
   source: string;
   /** What the recorded real releases showed (true = the behaviour was there). */
   observed: Record<string, boolean>;
+  /**
+   * The operations the behaviour brings, as {@link operationKey}s (`GET /idp`, `PUT /tenants/{}/parent/{}`):
+   * each is marked `x-wazo-behaviour: NAME` in the description and exists only where NAME holds.
+   */
+  operations: readonly string[];
+}
+
+/** `GET /tenants/{}/domains` for GET /tenants/{tenant_uuid}/domains: an operation, whatever its parameters are named. */
+export function operationKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path.replace(/\{[^}]*\}/g, '{}')}`;
 }
 
 /** One thing a host was seen doing (or not doing), as the suite records it. */
@@ -78,7 +88,7 @@ export function buildReleaseTable(source: string): ReleaseTable {
     releases?: unknown[];
     newest?: unknown;
     recorded?: unknown[];
-    behaviours?: Record<string, Partial<Behaviour>>;
+    behaviours?: Record<string, Partial<Omit<Behaviour, 'operations'>> & { operations?: unknown[] }>;
     unchecked?: { title?: unknown; since?: unknown; source?: unknown }[];
   };
   const releases = (doc.releases ?? []).map(String);
@@ -100,7 +110,12 @@ export function buildReleaseTable(source: string): ReleaseTable {
     const until = b.until === undefined ? undefined : known(`${name}.until`, String(b.until));
     const observed: Record<string, boolean> = {};
     for (const [r, seen] of Object.entries(b.observed ?? {})) observed[known(`${name}.observed`, r)] = seen === true;
-    behaviours.set(name, { name, title: b.title, since, until, source: b.source, observed });
+    const operations = (b.operations ?? []).map((o: unknown) => {
+      const m = typeof o === 'string' ? /^([A-Za-z]+) (\/\S*)$/.exec(o) : null;
+      if (!m) throw new SpecError(`releases.yaml: ${name}.operations: ${String(o)} is not \`METHOD /path\``);
+      return operationKey(m[1]!, m[2]!);
+    });
+    behaviours.set(name, { name, title: b.title, since, until, source: b.source, observed, operations });
   }
 
   const unchecked = (doc.unchecked ?? []).map((u, i) => {

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, type TestInfo } from '@playwright/test';
-import { loadSpec } from '../spec/loader.ts';
-import { judgedReleases } from './releases.ts';
+import { loadSpec, operationBehaviour, type Operation } from '../spec/loader.ts';
+import { absentFromGivenRelease, judgedReleases, observeOperation } from './releases.ts';
 import { ANNOTATION, declaredSeverity } from './covers.ts';
 import type { CleanupRegistry } from './cleanup.ts';
 import { send, TransportError } from './http.ts';
@@ -57,6 +57,11 @@ const EXCERPT = 300;
 const MAX_EVIDENCE = 150;
 /** Response headers worth keeping in evidence. */
 const NOTABLE_HEADERS = ['content-type', 'allow', 'wazo-sessions-revoked', 'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers', 'vary'];
+
+/** What OPTIONS showed of the release-dependent operations, per target and operation (one probe per worker). */
+const operationProbes = new Map<string, Promise<{ present: boolean; detail: string }>>();
+/** Stands for every parameter of a probed path: a UUID fits `<uuid:...>` routes and plain ones alike. */
+const PROBE_PARAMETER = '00000000-0000-4000-8000-00000000c0de';
 
 const excerpt = (text: string) => (text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… [${text.length} chars]` : text);
 
@@ -169,6 +174,7 @@ export class ApiClient {
     if (tokenInPath && tokenInPath.length >= 16) redactor.token(decodeURIComponent(tokenInPath));
     for (const value of Object.values(options.query ?? {})) if (/^[0-9a-f-]{36}$/i.test(value)) redactor.token(value);
 
+    await this.requireOperation(method, path);
     this.registerIntent(method, path, options);
     const query = options.query && Object.keys(options.query).length > 0 ? `?${new URLSearchParams(options.query).toString()}` : '';
     const url = `${this.target.baseURL}${path}${query}`;
@@ -227,6 +233,34 @@ export class ApiClient {
       }
     }
     return exchange;
+  }
+
+  /**
+   * Before a call of an operation that not every release has (`x-wazo-behaviour` on the operation):
+   * skips the test, naming the release, when the release given has it not; without a given release,
+   * asks the host once per worker (OPTIONS on the path: 404, or an `Allow` without the method, means
+   * it has it not), records what it saw as an observation of the behaviour, and skips likewise.
+   */
+  private async requireOperation(method: string, path: string): Promise<void> {
+    const operation = loadSpec().match(path.split('?')[0]!)?.operations.get(method.toLowerCase() as never) as Operation | undefined;
+    if (!operation || !operationBehaviour(operation)) return;
+    const absent = absentFromGivenRelease(operation);
+    if (absent) this.testInfo.skip(true, absent);
+    if (this.target.wazoVersion) return;
+    const key = `${this.target.baseURL} ${operation.method} ${operation.path}`;
+    let probe = operationProbes.get(key);
+    if (!probe) {
+      const probePath = operation.path.replace(/\{[^}]+\}/g, PROBE_PARAMETER);
+      probe = this.call('OPTIONS', probePath).then((res) => {
+        const allow = (res.header('allow') ?? '').toUpperCase().split(/,\s*/);
+        const present = !(res.status === 404 || (res.status === 200 && !allow.includes(operation.method.toUpperCase())));
+        return { present, detail: `OPTIONS ${this.basePath}${probePath} → ${res.status}${res.header('allow') !== undefined ? ` Allow: ${res.header('allow')}` : ''}` };
+      });
+      operationProbes.set(key, probe);
+    }
+    const { present, detail } = await probe;
+    const reason = observeOperation(operation, present, detail);
+    if (reason) this.testInfo.skip(true, reason);
   }
 
   get(path: string, options?: CallOptions) {

@@ -14,6 +14,7 @@
  * A behaviour is stated here, once, at the test: helpers never ask which release they talk to.
  */
 import { expect, test } from '@playwright/test';
+import { operationBehaviour, type Operation } from '../spec/loader.ts';
 import { loadReleases } from '../spec/releases.ts';
 import { ANNOTATION } from './covers.ts';
 import { redactor } from './redact.ts';
@@ -47,4 +48,45 @@ export function observe(behaviour: string, present: boolean, detail: string): bo
     ).toBe(expected);
   }
   return present;
+}
+
+/** `GET /idp`: how a reason names an operation. */
+const named = (operation: Operation) => `${operation.method.toUpperCase()} ${operation.path}`;
+
+/** Whether an operation marked `x-wazo-behaviour: EXPRESSION` exists in `release`. */
+function operationIn(expression: string, release: string): boolean {
+  const table = loadReleases();
+  return expression.startsWith('!') ? !table.holds(expression.slice(1), release) : table.holds(expression, release);
+}
+
+/**
+ * Why a test cannot call `operation` on the release given (`--wazo-version`): the operation is marked
+ * `x-wazo-behaviour` (spec/releases.yaml, `operations`) and that release has it not. Undefined when it
+ * has it, when the operation is in every release, or when no release was given (see {@link observeOperation}).
+ */
+export function absentFromGivenRelease(operation: Operation): string | undefined {
+  const expression = operationBehaviour(operation);
+  const given = target().wazoVersion;
+  if (!expression || !given || operationIn(expression, given)) return undefined;
+  const table = loadReleases();
+  const name = expression.replace(/^!/, '');
+  const where = table.label(table.releases.filter((r) => operationIn(expression, r)));
+  return `wazo-auth ${given} has no ${named(operation)} (${name}: ${table.behaviours.get(name)!.title}; it exists in ${where})`;
+}
+
+/**
+ * Records whether the host has a release-dependent operation (what an OPTIONS request on its path
+ * showed, `detail`), as an observation of its behaviour, and returns the reason to skip the test when
+ * the host has it not. Used without a given release, where the host's release is inferred.
+ */
+export function observeOperation(operation: Operation, present: boolean, detail: string): string | undefined {
+  const expression = operationBehaviour(operation);
+  if (!expression) return undefined;
+  const negated = expression.startsWith('!');
+  const name = negated ? expression.slice(1) : expression;
+  observe(name, present !== negated, detail);
+  if (present) return undefined;
+  const table = loadReleases();
+  const where = table.label(table.releases.filter((r) => !operationIn(expression, r)));
+  return `this host has no ${named(operation)} (${redactor.text(detail).slice(0, 200)}), like wazo-auth ${where} (${name}: ${table.behaviours.get(name)!.title})`;
 }

@@ -1,7 +1,9 @@
 /** Routing, CORS, status, API description, developer controls and TLS (obs. 12). */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { loadSpec } from '../../spec/loader.ts';
+import { buildSpec, forReleases, loadSpec, operationBehaviour, type JsonObject } from '../../spec/loader.ts';
+import { loadReleases } from '../../spec/releases.ts';
+import { route } from '../router.ts';
 import { basic, startTestServer } from './test-support.ts';
 
 const t = await startTestServer();
@@ -182,5 +184,45 @@ describe('routing, CORS, status, developer controls, TLS', () => {
     assert.equal(reply.status, 200);
     assert.equal((await t.call('HEAD', `/api/auth/0.1/token/${reply.json.data.token}`, { https: true })).status, 204);
     assert.equal((await t.call('HEAD', '/0.1/status')).status, 200, 'plain HTTP still served');
+  });
+});
+
+describe('operations that not every release has (x-wazo-behaviour on the operation)', () => {
+  test('a release without the behaviour routes them as unknown paths (404), or 405 where the path keeps other methods', () => {
+    const ok = { '200': { description: 'ok' } };
+    const document: JsonObject = {
+      openapi: '3.1.0',
+      info: { title: 't', version: '1' },
+      servers: [{ url: '/0.1' }],
+      paths: {
+        '/idp': { get: { operationId: 'listIdps', 'x-wazo-behaviour': 'idp-operations', responses: ok } },
+        '/users/{uuid}/external/mobile': {
+          get: { operationId: 'getMobile', responses: ok },
+          put: { operationId: 'putMobile', 'x-wazo-behaviour': 'user-external-mobile-put', responses: ok },
+        },
+      },
+    };
+    const table = loadReleases();
+    const spec = (release: string) => buildSpec('', forReleases(document, [release], table.holds));
+    assert.equal(route(spec('24.01'), 'GET', '/0.1/idp').kind, 'not-found');
+    assert.equal(route(spec('24.01'), 'OPTIONS', '/0.1/idp').kind, 'not-found');
+    assert.deepEqual(route(spec('25.01'), 'PUT', '/0.1/users/u/external/mobile'), { kind: 'method-not-allowed', allow: ['GET', 'HEAD', 'OPTIONS'] });
+    const newer = route(spec('26.05'), 'GET', '/0.1/idp');
+    assert.equal(newer.kind === 'operation' && newer.operation.operationId, 'listIdps');
+    assert.equal(route(spec('26.05'), 'PUT', '/0.1/users/u/external/mobile').kind, 'operation');
+  });
+
+  test('the mock playing a release without them answers their paths as the unknown paths it does not know', async () => {
+    const marked = loadSpec().operations.filter((op) => operationBehaviour(op));
+    const oldest = await startTestServer({ wazoVersion: '24.01' });
+    for (const op of marked) {
+      const expression = operationBehaviour(op)!;
+      const has = expression.startsWith('!') ? !loadReleases().holds(expression.slice(1), '24.01') : loadReleases().holds(expression, '24.01');
+      if (has) continue;
+      const reply = await oldest.call(op.method.toUpperCase(), `/0.1${op.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000001')}`);
+      assert.ok(reply.status === 404 || reply.status === 405, `${op.operationId} on 24.01: ${reply.status}`);
+      if (reply.status === 405) assert.ok(!reply.headers.allow?.includes(op.method.toUpperCase()), `${op.operationId}: Allow ${reply.headers.allow}`);
+      else assert.deepEqual(reply.json, { message: 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.' });
+    }
   });
 });
