@@ -153,6 +153,7 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     getGoogleToken: { user_uuid: readableUser() },
     getMicrosoftToken: { user_uuid: readableUser() },
     createMobileAuth: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    updateMobileAuth: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     deleteMobileAuth: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     deleteGoogleToken: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     deleteMicrosoftToken: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
@@ -185,6 +186,7 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     updateUser: { username: fc.option(fuzzName(prefix, 'u'), { nil: null }) },
     // 1 to 512 characters: from 26.01 the service refuses others (mobile-token-length-checked), before it takes them.
     createMobileAuth: { token: fc.string({ minLength: 1, maxLength: 40 }) },
+    updateMobileAuth: { token: fc.string({ minLength: 1, maxLength: 40 }) },
   };
 }
 

@@ -238,7 +238,7 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
       if (typeof uuid !== 'string') return;
       registry.add({ kind: 'user', uuid });
       if (options.admin) await house('DELETE', `/users/${uuid}`, { 'x-auth-token': values.slots.adminToken });
-    } else if (c.operationId === 'createMobileAuth' && result.status === 201 && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
+    } else if (((c.operationId === 'createMobileAuth' && result.status === 201) || (c.operationId === 'updateMobileAuth' && result.status === 200)) && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
       // Device tokens stored on the throwaway user: forgotten at once.
       await house('DELETE', `/users/${values.slots.throwawayUuid}/external/mobile`, { 'x-auth-token': values.slots.throwawayToken });
     } else if (values.throwaway && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {

@@ -351,3 +351,17 @@ test('GET .../mobile/sender_id is 404 without a mobile config and the fcm_sender
     await api.delete('/external/mobile/config', { token: admin });
   }
 });
+
+test('PUT .../external/mobile stores device tokens, then replaces them whole, 200 each time', covers('MOBILE-DEVICE-TOKEN-PUT'), async ({ api, accounts, target }) => {
+  test.skip(!target.hasAdmin, NEEDS_ADMIN);
+  const bob = await throwawayWithToken(api, accounts, 'mobile-put');
+  const path = `/users/${bob.uuid}/external/mobile`;
+  const first = await api.put(path, { token: bob.token, json: { token: 'put-1', apns_voip_token: 'voip-1' } });
+  expect(first.status, `PUT with nothing stored: ${first.describe()}`).toBe(200);
+  expect(first.body).toMatchObject({ token: 'put-1', apns_voip_token: 'voip-1' });
+  const second = await api.put(path, { token: bob.token, json: { token: 'put-2' } });
+  expect(second.status, `PUT over stored tokens: ${second.describe()}`).toBe(200);
+  const read = await api.get(path, { token: bob.token });
+  expect(read.body, 'replaced whole: apns_voip_token is null again').toMatchObject({ token: 'put-2', apns_voip_token: null });
+});
+

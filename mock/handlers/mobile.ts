@@ -66,6 +66,14 @@ const createMobileAuth: Handler = (context) => {
   return { status: 201, body: view(context, data) };
 };
 
+/** PUT (from 25.12): stores or replaces whole, 200 (upstream `update_or_create`). */
+const updateMobileAuth: Handler = (context) => {
+  const data = load(context);
+  const userUuid = existingUser(context);
+  context.state.external.putUserData(userUuid, TYPE, data);
+  return { status: 200, body: view(context, data) };
+};
+
 const deleteMobileAuth: Handler = (context) => {
   const userUuid = existingUser(context);
   if (!context.state.external.deleteUserData(userUuid, TYPE)) throw externalErrors.unknownExternalAuth(TYPE);
@@ -82,4 +90,4 @@ const getMobileSenderId: Handler = (context) => {
 };
 
 /** Handlers of the mobile push operations, by operationId. */
-export const mobileHandlers: Record<string, Handler> = { getMobileAuth, createMobileAuth, deleteMobileAuth, getMobileSenderId };
+export const mobileHandlers: Record<string, Handler> = { getMobileAuth, createMobileAuth, updateMobileAuth, deleteMobileAuth, getMobileSenderId };
