@@ -58,9 +58,15 @@ test('GET /config shows the configuration to an administrator', covers('CONFIG-G
   const res = await api.get('/config', { token: await api.adminToken() });
   expect(res.status, res.describe()).toBe(200);
   expect(typeof res.body.debug, `debug is a boolean: ${res.describe()}`).toBe('boolean');
+});
+
+test('GET /config has profiling_enabled where the release has it', covers('CONFIG-PROFILING-ENABLED'), should(async ({ api, target }) => {
+  test.skip(!target.hasAdmin, NEEDS_ADMIN);
+  const res = await api.get('/config', { token: await api.adminToken() });
+  expect(res.status, res.describe()).toBe(200);
   const profiling = observe('config-profiling-enabled', 'profiling_enabled' in res.body, `GET /config keys include profiling_enabled: ${'profiling_enabled' in res.body}`);
   if (profiling) expect(typeof res.body.profiling_enabled).toBe('boolean');
-});
+}));
 
 test.describe('PATCH /config (one after the other: the flip on the mock must not race the check that nothing changed)', () => {
   test.describe.configure({ mode: 'serial' });
