@@ -123,6 +123,8 @@ const sample = (value: unknown) => fill(value, (s) => SAMPLE[s]);
 const any = (...choices: (string | SlotRef)[]) => fc.constantFrom(...choices);
 const unknownUuid = () => uuid() as fc.Arbitrary<string | SlotRef>;
 const idpTypes = () => fc.constantFrom<string | SlotRef>('default', 'native', 'ldap', 'saml', 'wak-unknown-idp');
+const authType = () => fc.oneof(any('google', 'microsoft', 'mobile'), fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/));
+const readableUser = () => fc.oneof(any(slot('userUuid'), slot('adminUuid'), slot('throwawayUuid')), unknownUuid());
 const readableToken = () => fc.oneof(any(slot('userToken'), slot('adminToken'), slot('throwawayToken')), unknownUuid());
 
 /**
@@ -175,6 +177,27 @@ function pathRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<s
     removeGroupPolicy: { group_uuid: unknownUuid(), policy_uuid: unknownUuid() },
     addGroupUser: { group_uuid: unknownUuid(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
     removeGroupUser: { group_uuid: unknownUuid(), user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    // External auth and mobile push: reads of anyone, writes on the throwaway user or unknown UUIDs only.
+    listUserExternalAuths: { user_uuid: readableUser() },
+    getMobileAuth: { user_uuid: readableUser() },
+    getMobileSenderId: { user_uuid: readableUser() },
+    getGoogleToken: { user_uuid: readableUser() },
+    getMicrosoftToken: { user_uuid: readableUser() },
+    createMobileAuth: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    updateMobileAuth: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    deleteMobileAuth: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    deleteGoogleToken: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    deleteMicrosoftToken: { user_uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) },
+    // Unknown users only: with a config stored on the host, a known user would start a real OAuth flow.
+    createGoogleAuth: { user_uuid: unknownUuid() },
+    createMicrosoftAuth: { user_uuid: unknownUuid() },
+    deleteSession: { session_uuid: unknownUuid() },
+    // Plain names: `.` or `..` would be resolved away by the URL, and `/` would change the path.
+    getExternalConfig: { auth_type: authType() },
+    createExternalConfig: { auth_type: authType() },
+    updateExternalConfig: { auth_type: authType() },
+    deleteExternalConfig: { auth_type: authType() },
+    listExternalUsers: { auth_type: authType() },
   };
 }
 
@@ -217,6 +240,9 @@ function bodyRoles(prefix: string): Record<string, Record<string, fc.Arbitrary<u
     addIdpUsers: { users: fc.array(fc.record({ uuid: fc.oneof(any(slot('throwawayUuid')), unknownUuid()) }), { maxLength: 3 }) },
     createPolicy: { name: fuzzName(prefix, 'p') },
     createGroup: { name: fuzzName(prefix, 'g') },
+    // 1 to 512 characters: from 26.01 the service refuses others (mobile-token-length-checked), before it takes them.
+    createMobileAuth: { token: fc.string({ minLength: 1, maxLength: 40 }) },
+    updateMobileAuth: { token: fc.string({ minLength: 1, maxLength: 40 }) },
   };
 }
 
@@ -244,9 +270,22 @@ const securedBy = (op: Operation, scheme: string) => op.security.some((s) => sch
  */
 export const TENANT_CONFIG_WRITES = new Set(['updateLDAPBackendConfig', 'deleteLDAPBackendConfig', 'createSAMLBackendConfig', 'updateSAMLBackendConfig', 'deleteSAMLBackendConfig']);
 
+/**
+ * Operations that change the whole tenant or service (the running configuration, the tenant's external
+ * configs, any session of the tenant): sent with plain users' tokens only, which they refuse (401), so
+ * that a fuzz run never changes a real host's behaviour or ends a session it did not open.
+ */
+const PLAIN_USERS_ONLY = new Set(['patchConfig', 'createExternalConfig', 'updateExternalConfig', 'deleteExternalConfig', 'deleteSession']);
+
+/** Whole request bodies by operation, where the body is not an object the generator can build: a no-op JSON Patch. */
+const WHOLE_BODIES: Record<string, fc.Arbitrary<unknown>> = { patchConfig: fc.constant([]) };
+
 /** The credentials a valid request of the operation may carry. */
 function validAuth(op: Operation): fc.Arbitrary<Auth> {
   if (TENANT_CONFIG_WRITES.has(op.operationId)) return fc.constant<Auth>({ kind: 'raw', header: 'x-auth-token', value: '00000000-0000-4000-8000-00000000fa11' });
+  if (PLAIN_USERS_ONLY.has(op.operationId)) {
+    return fc.constantFrom<Auth>({ kind: 'token', token: 'userToken', as: 'x-auth-token' }, { kind: 'token', token: 'throwawayToken', as: 'x-auth-token' });
+  }
   if (securedBy(op, 'wazo_auth_basic')) {
     return fc.constantFrom<Auth>({ kind: 'basic', who: 'user' }, { kind: 'basic', who: 'admin' }, { kind: 'basic', who: 'throwaway' });
   }
@@ -299,6 +338,8 @@ function validCaseRaw(op: Operation, ctx: CaseContext): fc.Arbitrary<FuzzCase> {
     body = fc
       .record(model, { requiredKeys: Object.keys(model).filter((k) => required.has(k)) })
       .map((value) => ({ kind: 'json', value, contentType: 'application/json' }) as Body);
+    const whole = WHOLE_BODIES[op.operationId];
+    if (whole) body = whole.map((value) => ({ kind: 'json', value, contentType: 'application/json' }) as Body);
   }
   // A body that is a form (POST /saml/acs, /backends/saml): the JSON drawn here is no valid form, so no verdict on validity.
   const formBody = op.requestBody !== undefined && !((op.raw.requestBody as JsonObject | undefined)?.content as JsonObject | undefined)?.['application/json'];
@@ -505,7 +546,7 @@ function credentialCases(spec: ApiSpec, op: Operation, ctx: CaseContext): fc.Arb
   const out: fc.Arbitrary<FuzzCase>[] = [];
   // The body must not carry a refresh grant, which would authenticate the request by itself.
   const base = validCase(spec, op, ctx).map((c) => {
-    if (c.body.kind !== 'json' || !c.body.value || typeof c.body.value !== 'object') return c;
+    if (c.body.kind !== 'json' || !c.body.value || typeof c.body.value !== 'object' || Array.isArray(c.body.value)) return c;
     const { refresh_token: _r, ...rest } = c.body.value as JsonObject;
     return { ...c, body: { ...c.body, value: rest } };
   });

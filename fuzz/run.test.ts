@@ -55,8 +55,11 @@ test('the same seed sends the same requests, the clean mock gives no finding, an
 test('a 500 of one operation is found, shrunk and written as a curl line without a secret', async () => {
   mock.injectFault({ operationId: 'listUserSessions', status: 500 });
   try {
-    const report = await runFuzz(options({ seed: 5, count: 300 }));
-    const found = report.findings.find((f) => f.requirement === 'ROBUST-NO-5XX' && f.operationId === 'listUserSessions');
+    const report = await runFuzz(options({ seed: 8, count: 120 }));
+    // One finding per kind of case: a valid case's shrinks to no query; a broken parameter's keeps it (more
+    // operations in the description change which comes first).
+    const candidates = report.findings.filter((f) => f.requirement === 'ROBUST-NO-5XX' && f.operationId === 'listUserSessions');
+    const found = candidates.find((f) => !f.curl.includes('?')) ?? candidates[0];
     assert.ok(found, JSON.stringify(report.findings.map((f) => `${f.requirement} ${f.operationId}`)));
     assert.equal(found.status, 500);
     assert.match(found.curl, /^curl -sS -i -X GET 'http:\/\/127\.0\.0\.1:\d+\/0\.1\/users\//);

@@ -261,6 +261,9 @@ export async function runFuzz(options: FuzzOptions, spec: ApiSpec = loadSpec()):
       const kind = c.operationId === 'createPolicy' ? 'policy' : 'group';
       registry.add({ kind, uuid });
       await house('DELETE', `/${kind === 'policy' ? 'policies' : 'groups'}/${uuid}`, { 'x-auth-token': values.slots.adminToken });
+    } else if (((c.operationId === 'createMobileAuth' && result.status === 201) || (c.operationId === 'updateMobileAuth' && result.status === 200)) && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
+      // Device tokens stored on the throwaway user: forgotten at once.
+      await house('DELETE', `/users/${values.slots.throwawayUuid}/external/mobile`, { 'x-auth-token': values.slots.throwawayToken });
     } else if (values.throwaway && isSlot(c.path.user_uuid) && c.path.user_uuid.$slot === 'throwawayUuid') {
       // The throwaway user's password or username changed, or its tokens were revoked: log in again.
       if (c.operationId === 'changeUserPassword' && result.status === 204 && filled && typeof filled.new_password === 'string') values.throwaway.password = filled.new_password;

@@ -161,13 +161,18 @@ export function createApp(options: AppOptions): { handle(request: IncomingReques
     const waive = behaviourFaults.size > 0 ? (error: ErrorObject, data: JsonObject) => waivedByFault(behaviourFaults, error, data) : undefined;
     // `x-wazo-raw-body`: the handler reads the body itself (a form, or JSON the service reads its own way).
     const rawBody = operation.extensions['x-wazo-raw-body'] === true;
-    const body = operation.requestBody && !rawBody ? validateBody(spec, operation, parseJsonBody(request.body), waive) : {};
+    // `x-wazo-any-json-body`: the service takes any JSON value there (a JSON-Patch list, a stored external
+    // config); the handler reads it as `jsonBody`, unparseable bodies still get werkzeug's bare 400.
+    const anyJson = operation.extensions['x-wazo-any-json-body'] === true;
+    const jsonBody = operation.requestBody && anyJson ? parseJsonBody(request.body) : undefined;
+    const body = operation.requestBody && !rawBody && !anyJson ? validateBody(spec, operation, parseJsonBody(request.body), waive) : {};
     const context: HandlerContext = {
       spec,
       operation,
       state,
       params,
       body,
+      jsonBody,
       caller,
       remoteAddr: clientAddress(request),
       userAgent: first(request.headers['user-agent']) ?? '',

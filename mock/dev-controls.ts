@@ -140,6 +140,13 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
       created_at: microTimestamp(r.createdAtMs),
     })),
     sessions: live.map((t) => ({ uuid: t.sessionUuid, user_uuid: t.userUuid, mobile: t.mobile, tenant_uuid: t.tenantUuid })),
+    /** External auth: the tenants' configs, the users' data (mobile device tokens), the writable service config. */
+    external: {
+      configs: state.external.listConfigs().map((c) => ({ tenant_uuid: c.tenantUuid, type: c.type, config: c.config })),
+      user_data: state.external.listUserData().map((d) => ({ user_uuid: d.userUuid, type: d.type, data: d.data })),
+      debug: state.serviceConfig.debug,
+      profiling_enabled: state.serviceConfig.profilingEnabled,
+    },
     faults: faults.list(),
     /** The behaviour faults on (names; GET /_mock/faults describes them all). */
     behaviour_faults: [...faults.behaviour],

@@ -231,6 +231,18 @@ export const BEHAVIOUR_FAULTS = {
     requirements: ['IDP-LINK-SETS-METHOD'],
     appliesWhere: 'idp-operations',
   },
+  'session-delete-keeps-token': {
+    description: 'DELETE /sessions/{uuid} answers 204 but the session and its access token live on',
+    requirements: ['SESSIONS-TENANT-DELETE'],
+  },
+  'device-token-duplicate-accepted': {
+    description: 'a second POST /users/{uuid}/external/mobile replaces the stored device tokens instead of answering 409',
+    requirements: ['MOBILE-DEVICE-TOKEN-DUPLICATE-409'],
+  },
+  'external-config-not-stored': {
+    description: 'POST /external/{type}/config answers 201 but stores nothing (GET stays 404)',
+    requirements: ['EXTERNAL-CONFIG-CRUD'],
+  },
 } as const satisfies Record<string, BehaviourFaultInfo>;
 
 /** The name of a behaviour fault. */

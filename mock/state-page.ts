@@ -60,6 +60,9 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="refresh-tokens"><thead><tr><th>token</th><th>client_id</th><th>user</th><th>mobile</th><th>created (UTC)</th><th></th></tr></thead><tbody></tbody></table>
 <h2>Sessions</h2>
 <table id="sessions"><thead><tr><th>session</th><th>user</th><th>mobile</th><th>tenant</th></tr></thead><tbody></tbody></table>
+<h2>External auth <small>configs per tenant (POST /external/{type}/config) and users' device tokens (POST /users/{uuid}/external/mobile); <span id="service-config"></span></small></h2>
+<table id="external-configs"><thead><tr><th>type</th><th>tenant</th><th>config</th></tr></thead><tbody></tbody></table>
+<table id="external-data"><thead><tr><th>user</th><th>type</th><th>data</th></tr></thead><tbody></tbody></table>
 <h2>Users</h2>
 <table id="users"><thead><tr><th>username</th><th>uuid</th><th>purpose</th><th>enabled</th><th>emails</th><th>tenant</th></tr></thead><tbody></tbody></table>
 <h2>Tenants <small>a tree under the master tenant (its own parent); a caller sees its tenant's subtree</small></h2>
@@ -232,6 +235,19 @@ function render() {
     el('td', { text: s.mobile ? 'yes' : 'no' }),
     el('td', { class: 'mono', text: s.tenant_uuid }),
   ])), 'No session.');
+
+  const external = state.external || { configs: [], user_data: [] };
+  $('service-config').textContent = 'GET /config: debug ' + (external.debug ? 'on' : 'off');
+  fill('external-configs', external.configs.map((c) => el('tr', { 'data-type': c.type }, [
+    el('td', { class: 'mono', text: c.type }),
+    el('td', { class: 'mono', text: c.tenant_uuid }),
+    el('td', { class: 'mono', text: JSON.stringify(c.config) }),
+  ])), 'No external auth config stored.');
+  fill('external-data', external.user_data.map((d) => el('tr', {}, [
+    el('td', { text: who(d.user_uuid) }),
+    el('td', { class: 'mono', text: d.type }),
+    el('td', { class: 'mono', text: JSON.stringify(d.data) }),
+  ])), 'No device token stored.');
 
   fill('users', state.users.map((u) => el('tr', { 'data-username': u.username }, [
     el('td', { class: 'yes', text: u.username }),

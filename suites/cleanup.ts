@@ -32,7 +32,9 @@ export type CleanupEntry =
   | { kind: 'tenant'; uuid: string; name?: string }
   /** A throwaway policy or group (issue 15): deleted through the admin, groups first, before users. */
   | { kind: 'policy'; uuid: string }
-  | { kind: 'group'; uuid: string };
+  | { kind: 'group'; uuid: string }
+  /** A config of an external auth type the suite stored in the admin's tenant (deleted with the admin). */
+  | { kind: 'external-config'; type: string };
 
 /**
  * Where the registry files live (test-results/ of the caller's directory, as the suite's other output):
@@ -237,6 +239,29 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
     }
   }
   await removeTenants(entries, target, problems);
+  const configs = [...new Set(entries.flatMap((e) => (e.kind === 'external-config' ? [e.type] : [])))];
+  if (configs.length > 0) {
+    if (!target.admin) problems.push(`${configs.length} external config(s) left: no admin credentials to delete them`);
+    else {
+      try {
+        const login = await send(
+          { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
+          opts,
+        );
+        const admin = tokenOf(login.body);
+        if (login.status !== 200 || !admin) problems.push(`${configs.length} external config(s) left: admin login answered ${login.status}`);
+        else {
+          for (const type of configs) {
+            const res = await send({ method: 'DELETE', url: `${base}/external/${encodeURIComponent(type)}/config`, headers: { 'x-auth-token': admin } }, opts);
+            if (res.status !== 204 && res.status !== 404) problems.push(`external config ${type}: DELETE answered ${res.status}`);
+          }
+          await deleteToken(admin);
+        }
+      } catch (error) {
+        problems.push(`${configs.length} external config(s) left: ${(error as Error).message}`);
+      }
+    }
+  }
   return problems;
 }
 

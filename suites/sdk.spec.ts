@@ -435,3 +435,68 @@ test('groups: createGroup, listGroups, addUserGroup (204 empty body: the user is
   await settled(client.auth.deleteGroup(group.uuid));
   expect((await api.get(`/groups/${group.uuid}`, { token: admin })).status, 'deleteGroup deleted it').toBe(404);
 });
+// --- external auth and mobile push (issue 15): on a throwaway user, never on the configured one ---------
+
+/** The SDK's external-auth and push methods (node_modules/@wazo/sdk dist/index.js, `auth`). */
+interface ExternalAuthMethods {
+  getProviders(userUuid: string): Promise<{ items: { type: string; enabled: boolean }[]; total: number }>;
+  getProviderToken(userUuid: string, provider: string): Promise<unknown>;
+  getProviderAuthUrl(userUuid: string, provider: string): Promise<unknown>;
+  deleteProviderToken(userUuid: string, provider: string): Promise<unknown>;
+  sendDeviceToken(userUuid: string, deviceToken: string, apnsVoipToken?: string, apnsNotificationToken?: string): Promise<Record<string, unknown>>;
+  removeDeviceToken(userUuid: string): Promise<unknown>;
+  getPushNotificationSenderId(userUuid: string): Promise<string | null>;
+}
+
+/** An SDK client logged in as a new throwaway user (its token kept for the clean-up). */
+async function throwawayClient(sdk: SdkProfile, accounts: { create(label: string): Promise<{ uuid: string; username: string; password: string }> }, label: string) {
+  const user = await accounts.create(label);
+  const client = sdk.client();
+  const session = await client.auth.logIn({ username: user.username, password: user.password, expiration: 600 });
+  sdk.keep(session.token);
+  client.setToken(session.token);
+  return { user, auth: client.auth as unknown as ExternalAuthMethods };
+}
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+test('getProviders lists the external auths; getProviderToken, getProviderAuthUrl and deleteProviderToken are refused with 404 when nothing is configured', covers('SDK-COMPAT-PROVIDERS'), async ({ sdk, accounts, api, target: t }) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const google = await api.get('/external/google/config', { token: await api.adminToken() });
+  test.skip(google.status === 200, 'the host has a google config: getProviderAuthUrl would start a real OAuth flow');
+  const { user, auth } = await throwawayClient(sdk, accounts, 'sdk-providers');
+  const providers = await auth.getProviders(user.uuid);
+  expect(providers.items.map((i) => i.type)).toEqual(expect.arrayContaining(['google', 'microsoft', 'mobile']));
+  expect(status(await refusal(auth.getProviderToken(user.uuid, 'google'))), 'getProviderToken of a provider never linked').toBe(404);
+  expect(status(await refusal(auth.getProviderAuthUrl(user.uuid, 'google'))), 'getProviderAuthUrl without a google config').toBe(404);
+  expect(status(await refusal(auth.deleteProviderToken(user.uuid, 'google'))), 'deleteProviderToken of a provider never linked').toBe(404);
+});
+
+test('sendDeviceToken stores the tokens, a second call is refused with 409, removeDeviceToken forgets them', covers('SDK-COMPAT-DEVICE-TOKEN'), async ({ sdk, accounts, api, target: t }) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const { user, auth } = await throwawayClient(sdk, accounts, 'sdk-device');
+  const stored = await auth.sendDeviceToken(user.uuid, 'fcm-sdk', 'voip-sdk');
+  expect(stored).toMatchObject({ token: 'fcm-sdk', apns_token: 'voip-sdk', apns_voip_token: 'voip-sdk' });
+  expect(status(await refusal(auth.sendDeviceToken(user.uuid, 'fcm-sdk-2'))), 'a second sendDeviceToken').toBe(409);
+  await auth.removeDeviceToken(user.uuid);
+  const admin = await api.adminToken();
+  const gone = await api.get(`/users/${user.uuid}/external/mobile`, { token: admin });
+  expect(gone.status, `the tokens are forgotten: ${gone.describe()}`).toBe(404);
+});
+
+test('getPushNotificationSenderId answers as the service does: refused with 404 without a mobile config, the sender id with one', covers('SDK-COMPAT-SENDER-ID'), async ({ sdk, accounts, api, target: t }) => {
+  test.skip(!t.hasAdmin, NEEDS_ADMIN);
+  const { user, auth } = await throwawayClient(sdk, accounts, 'sdk-sender');
+  const raw = await api.get(`/users/${user.uuid}/external/mobile/sender_id`, { token: await api.adminToken() });
+  const result = await auth.getPushNotificationSenderId(user.uuid).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (raw.status === 404) expect(status((result as { error?: unknown }).error), 'refused like GET .../sender_id').toBe(404);
+  else expect((result as { value?: unknown }).value, 'the sender id of GET .../sender_id').toBe(raw.body.sender_id);
+});
+

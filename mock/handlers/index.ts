@@ -5,7 +5,11 @@ import { passwordResetHandlers } from './password-reset.ts';
 import { backendHandlers } from './backends.ts';
 import { groupHandlers } from './groups.ts';
 import { policyHandlers } from './policies.ts';
+import { configHandlers } from './config.ts';
+import { externalHandlers } from './external.ts';
+import { mobileHandlers } from './mobile.ts';
 import { sessionHandlers } from './sessions.ts';
+import { tenantSessionHandlers } from './tenant-sessions.ts';
 import { statusHandlers } from './status.ts';
 import { tenantHandlers } from './tenants.ts';
 import { tokenHandlers } from './tokens.ts';
@@ -26,6 +30,10 @@ export const handlers: Readonly<Record<string, Handler>> = {
   ...backendHandlers,
   ...policyHandlers,
   ...groupHandlers,
+  ...configHandlers,
+  ...tenantSessionHandlers,
+  ...externalHandlers,
+  ...mobileHandlers,
 };
 
 /** The spec's operations that have no handler (the mock refuses to start with any). */

@@ -16,6 +16,8 @@ export interface HandlerContext {
   params: RequestParameters;
   /** The validated body with the spec's defaults, `{}` for operations without a body. */
   body: JsonObject;
+  /** The parsed JSON body, unvalidated, for operations marked `x-wazo-any-json-body`. */
+  jsonBody?: unknown;
   /** The caller's access token, for operations that require one. */
   caller?: AccessTokenRecord;
   remoteAddr: string;

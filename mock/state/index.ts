@@ -7,6 +7,7 @@ import { randomUuid } from './uuid.ts';
 import type { BehaviourFault } from '../faults.ts';
 import { AccessTokenStore, type AccessTokenRecord } from './access-tokens.ts';
 import { AdjustableClock } from './clock.ts';
+import { ExternalAuthStore, ServiceConfigState } from './external-auth.ts';
 import { RefreshTokenStore, type RefreshTokenRecord } from './refresh-tokens.ts';
 import {
   DEFAULT_MAX_USER_SESSIONS,
@@ -75,6 +76,10 @@ export class MockState {
   readonly ldapConfigs = new Map<string, Readonly<Record<string, unknown>>>();
   /** Policies, groups and their links: a user's token ACL comes from them. */
   readonly policies = new PolicyStore();
+  /** External auth configs and user data (config, external, mobile endpoints). */
+  readonly external = new ExternalAuthStore();
+  /** The writable part of GET /config. */
+  readonly serviceConfig = new ServiceConfigState();
   readonly clock: AdjustableClock;
   readonly maxUserSessions: number;
   readonly defaultUserPolicy: readonly string[];
@@ -117,6 +122,8 @@ export class MockState {
     this.refreshTokens.clear();
     this.mails.clear();
     this.ldapConfigs.clear();
+    this.external.clear();
+    this.serviceConfig.clear();
     this.clock.reset();
     this.tenants.reset(DEFAULT_TENANT_UUID);
     this.tokenAcls.clear();
@@ -308,6 +315,7 @@ export class MockState {
     if (!this.users.delete(userUuid)) return false;
     this.policies.forgetUser(userUuid);
     this.tokenAcls.delete(userUuid);
+    this.external.forgetUser(userUuid);
     for (const refreshToken of this.refreshTokens.forUser(userUuid)) this.refreshTokens.remove(refreshToken.token);
     return true;
   }
