@@ -329,9 +329,11 @@ async function checkWithSdk(app: string): Promise<void> {
   step(`with @wazo/sdk installed, the SDK profile runs: ${result.sdk!.summary}`, suite.ms);
   // A plain-HTTP target (wazo-auth itself on :9497/0.1): the installed kit's TLS relay carries the SDK.
   await withInstalledMock(app, async (url) => {
-    const relayed = await run('npx', ['wazo-auth-kit', 'test', '--url', url, '--username', 'alice', '--password-env', 'WAK_PW', '--grep', 'SDK-COMPAT', '--reports', 'reports-sdk-relay'], app, {
+    // With the administrator too: a third of the SDK flows (tenants, policies, groups, emails) are administration.
+    const args = ['--url', url, '--username', 'alice', '--password-env', 'WAK_PW', '--admin-username', 'admin', '--admin-password-env', 'WAK_APW'];
+    const relayed = await run('npx', ['wazo-auth-kit', 'test', ...args, '--grep', 'SDK-COMPAT', '--reports', 'reports-sdk-relay'], app, {
       timeoutMs: 600_000,
-      env: { ...projectEnv(), WAK_PW: 'alice-pw' },
+      env: { ...projectEnv(), WAK_PW: 'alice-pw', WAK_APW: 'admin-secret' },
     });
     expect(relayed.code === 0, `npx wazo-auth-kit test --url ${url} --grep SDK-COMPAT exited ${relayed.code}`, relayed);
     const viaRelay = JSON.parse(readFileSync(join(app, 'reports-sdk-relay', 'conformance.json'), 'utf8')) as ConformanceResult;
