@@ -90,13 +90,14 @@ test('PATCH /config replaces debug and GET /config shows it', covers('CONFIG-PAT
   expect(empty.body.debug).toBe(before);
 });
 
-test('PATCH /config with an item its schema refuses answers 500 and changes nothing', covers('CONFIG-PATCH-INVALID-500'), should(async ({ api, target }) => {
+test('PATCH /config with an item its schema refuses is refused with a 4xx and changes nothing', covers('CONFIG-PATCH-INVALID-REFUSED'), should(async ({ api, target }) => {
   test.skip(!target.hasAdmin, NEEDS_ADMIN);
   const admin = await api.adminToken();
   const before = (await api.get('/config', { token: admin })).body;
   for (const patch of [[{ op: 'add', path: '/debug', value: true }], [{ op: 'replace', path: '/log_level', value: true }], [{ op: 'replace', path: '/debug', value: 'x' }]]) {
     const res = await api.call('PATCH', '/config', { token: admin, json: patch });
-    expect(res.status, res.describe()).toBe(500);
+    // The real service answers 500 (an uncaught ValidationError): a warning of this `should` requirement.
+    expect(res.status >= 400 && res.status < 500, `a client error, not a server error: ${res.describe()}`).toBe(true);
   }
   expect((await api.get('/config', { token: admin })).body.debug, 'debug unchanged').toBe(before.debug);
 }));

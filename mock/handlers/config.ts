@@ -4,7 +4,7 @@
  * `profiling_enabled` are the writable part (upstream `ConfigPatchSchema`), kept until a reset as the
  * real one keeps them until a restart.
  */
-import { errors } from '../errors.ts';
+import { apiError } from '../errors.ts';
 import type { Handler, HandlerContext } from './types.ts';
 
 /** What the real service lists in GET /backends and `loaded_plugins` (observed on every release). */
@@ -38,9 +38,10 @@ function marshmallowBoolean(value: unknown): boolean | undefined {
 }
 
 /**
- * Any item the service's schema refuses is an uncaught ValidationError: 500 whose body is the request
- * body (observed on 24.01, 25.01, 26.05 and master); an item the schema lets through but JSON Patch
- * cannot apply (no `op`, `path` or `value`) is the bare 500.
+ * Any item the service's schema refuses is an uncaught ValidationError on the real service: 500 whose
+ * body is the request body (observed on 24.01, 25.01, 26.05 and master); an item without `op`, `path` or
+ * `value` is its bare 500. The mock refuses both cleanly instead, 400 `invalid-data` (a deliberate
+ * difference, mock/README.md; requirement CONFIG-PATCH-INVALID-REFUSED), and changes nothing.
  */
 const patchConfig: Handler = (context) => {
   const patch = context.jsonBody;
@@ -62,8 +63,10 @@ const patchConfig: Handler = (context) => {
     if (!('op' in entry) || !('path' in entry) || !('value' in entry)) applyError = true;
     else if (value !== undefined) changes.push({ path: entry.path as string, value });
   }
-  if (schemaError) return { status: 500, body: patch };
-  if (applyError) throw errors.internal();
+  if (schemaError || applyError) {
+    const message = 'Each item must be {"op": "replace", "path": one of ' + paths.join(', ') + ', "value": a boolean}';
+    throw apiError(400, message, 'invalid-data', { patch: { constraint_id: 'json-patch', message } }, 'config');
+  }
   for (const change of changes) {
     if (change.path === '/debug') context.state.serviceConfig.debug = change.value;
     else context.state.serviceConfig.profilingEnabled = change.value;
