@@ -206,13 +206,9 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
       problems.push(`${users.length} user(s), ${groups.length} group(s), ${policies.length} polic(ies) left: no admin credentials to delete them`);
     } else {
       try {
-        const login = await send(
-          { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
-          opts,
-        );
-        const admin = tokenOf(login.body);
-        if (login.status !== 200 || !admin) {
-          problems.push(`${users.length} user(s) left: admin login answered ${login.status}`);
+        const admin = await adminLogin(target);
+        if (typeof admin !== 'string') {
+          problems.push(`${users.length} user(s) left: ${admin.failure}`);
         } else {
           // Groups, then policies (their links go with them), then users.
           for (const [kind, list] of [['groups', groups], ['policies', policies]] as const) {
@@ -244,12 +240,8 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
     if (!target.admin) problems.push(`${configs.length} external config(s) left: no admin credentials to delete them`);
     else {
       try {
-        const login = await send(
-          { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
-          opts,
-        );
-        const admin = tokenOf(login.body);
-        if (login.status !== 200 || !admin) problems.push(`${configs.length} external config(s) left: admin login answered ${login.status}`);
+        const admin = await adminLogin(target);
+        if (typeof admin !== 'string') problems.push(`${configs.length} external config(s) left: ${admin.failure}`);
         else {
           for (const type of configs) {
             const res = await send({ method: 'DELETE', url: `${base}/external/${encodeURIComponent(type)}/config`, headers: { 'x-auth-token': admin } }, opts);
@@ -265,6 +257,16 @@ export async function removeAll(entries: CleanupEntry[], target: Target): Promis
   return problems;
 }
 
+/** A short-lived administrator token for the clean-up, or why there is none (the caller checked `target.admin`). */
+async function adminLogin(target: Target): Promise<string | { failure: string }> {
+  const login = await send(
+    { method: 'POST', url: `${target.baseURL}/token`, headers: { authorization: basic(target.admin!), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
+    { insecure: target.insecure },
+  );
+  const token = tokenOf(login.body);
+  return login.status === 200 && token ? token : { failure: `admin login answered ${login.status}` };
+}
+
 /** Deletes the recorded tenants, sub-tenants first (the reverse of creation), with the admin. */
 async function removeTenants(entries: CleanupEntry[], target: Target, problems: string[]): Promise<void> {
   const tenants = entries.flatMap((e) => (e.kind === 'tenant' ? [e.uuid] : []));
@@ -278,13 +280,9 @@ async function removeTenants(entries: CleanupEntry[], target: Target, problems: 
   const base = target.baseURL;
   const opts = { insecure: target.insecure };
   try {
-    const login = await send(
-      { method: 'POST', url: `${base}/token`, headers: { authorization: basic(target.admin), 'content-type': 'application/json' }, body: json({ expiration: 120 }) },
-      opts,
-    );
-    const admin = tokenOf(login.body);
-    if (login.status !== 200 || !admin) {
-      problems.push(`${tenants.length} tenant(s) left: admin login answered ${login.status}`);
+    const admin = await adminLogin(target);
+    if (typeof admin !== 'string') {
+      problems.push(`${tenants.length} tenant(s) left: ${admin.failure}`);
       return;
     }
     // Creations whose answer never came: find them by their (run-prefixed, unique) name.
