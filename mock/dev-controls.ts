@@ -123,6 +123,14 @@ export function stateSnapshot(state: MockState, faults: FaultRegistry): Record<s
     tenants: state.tenants.list().map((t) => ({ uuid: t.uuid, parent_uuid: t.parentUuid, name: t.name, slug: t.slug, domain_names: t.domains.map((d) => d.name) })),
     /** LDAP backend configurations by tenant (PUT /backends/ldap); the bind password is never shown. */
     ldap_configs: [...state.ldapConfigs.values()].map(({ bind_password: _secret, ...config }) => config),
+    /** SAML backend configurations by tenant (POST /backends/saml), with the entityID of the IdP metadata's root. */
+    saml_configs: state.listSamlConfigs().map((c) => ({
+      tenant_uuid: c.tenantUuid,
+      domain_name: state.tenants.get(c.tenantUuid)?.domains.find((d) => d.uuid === c.domainUuid)?.name ?? null,
+      entity_id: c.entityId,
+      acs_url: c.acsUrl,
+      idp_entity_id: c.idpMetadata.attributes.find((a) => a.name.uri === '' && a.name.local === 'entityID')?.value ?? null,
+    })),
     tokens: live.map((t) => ({
       token: t.token,
       user_uuid: t.userUuid,

@@ -226,6 +226,11 @@ export const BEHAVIOUR_FAULTS = {
     description: 'PUT /backends/ldap answers 200 with the configuration but keeps nothing (GET still shows every field null)',
     requirements: ['LDAP-CONFIG-STORED'],
   },
+  'saml-config-not-stored': {
+    description: 'POST /backends/saml answers 200 with the configuration but keeps nothing (GET stays 404)',
+    requirements: ['SAML-CONFIG-STORED'],
+    appliesWhere: 'saml-config',
+  },
   'idp-link-ignored': {
     description: 'PUT /idp/{idp_type}/users/{uuid} answers 204 but the user keeps its authentication_method (and logs in with its password)',
     requirements: ['IDP-LINK-SETS-METHOD'],

@@ -69,6 +69,8 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 20px}
 <table id="tenants"><thead><tr><th>name</th><th>slug</th><th>uuid</th><th>parent</th><th>domains</th></tr></thead><tbody></tbody></table>
 <h2>Mails <small>what a real host would send (confirmation, password reset); GET /_mock/mails</small></h2>
 <table id="mails"><thead><tr><th>sent (UTC)</th><th>template</th><th>to</th><th>subject</th><th>link</th><th>token</th></tr></thead><tbody></tbody></table>
+<h2>SAML configurations <small>POST /backends/saml, by tenant; the mock never reaches the IdP (POST /saml/sso answers as the real service does when no IdP answers)</small></h2>
+<table id="saml-configs"><thead><tr><th>tenant</th><th>domain</th><th>entity ID</th><th>ACS URL</th><th>IdP entityID</th></tr></thead><tbody></tbody></table>
 <h2>LDAP configurations <small>PUT /backends/ldap, by tenant; the mock never binds to them (the bind password is not shown)</small></h2>
 <table id="ldap-configs"><thead><tr><th>tenant</th><th>host</th><th>port</th><th>security</th><th>user base DN</th><th>login attribute</th></tr></thead><tbody></tbody></table>
 <h2>Policies <small>a user's next token gets the default user policy, its groups' policies, then its own</small></h2>
@@ -219,6 +221,14 @@ function render() {
       el('td', {}, [revoke]),
     ]);
   }), 'No refresh token. An offline login (access_type offline, client_id) creates one.');
+
+  fill('saml-configs', (state.saml_configs || []).map((c) => el('tr', {}, [
+    el('td', { class: 'mono', text: c.tenant_uuid }),
+    el('td', { text: c.domain_name || '—' }),
+    el('td', { class: 'mono', text: c.entity_id }),
+    el('td', { class: 'mono', text: c.acs_url }),
+    el('td', { class: 'mono', text: c.idp_entity_id || '—' }),
+  ])), 'No SAML configuration. POST /backends/saml (a multipart form with the IdP metadata) stores one for the tenant of the caller, for one of its domains.');
 
   fill('ldap-configs', (state.ldap_configs || []).map((c) => el('tr', {}, [
     el('td', { class: 'mono', text: c.tenant_uuid }),

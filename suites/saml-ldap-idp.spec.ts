@@ -1,13 +1,15 @@
 /**
  * Area backends: the LDAP backend configuration of the administrator's tenant, the SAML configuration
- * and flows as the real service answers them with no IdP configured, and the IdP links that set a
- * user's authentication_method. Facts measured on the real 24.01, 25.01, 26.05 and master (the SAML and
+ * (stored for a throwaway tenant's domain; the administrator's tenant is only read), the SAML flows as
+ * the real service answers them with no IdP configured, and the IdP links that set a user's
+ * authentication_method. Facts measured on the real 24.01, 25.01, 26.05 and master (the SAML and
  * IdP operations came with 24.08 and 24.11: spec/releases.yaml; their tests skip, naming the release,
  * where the host has them not).
  *
  * Safe on a real host: a tenant's LDAP or SAML configuration is only written when the tenant had none
  * (else the test is skipped, the configuration untouched), and what the test stored is deleted in a
- * `finally`; IdP links are made on throwaway users only (deleted at teardown) or on unknown UUIDs.
+ * `finally`; a stored SAML configuration belongs to a throwaway tenant (its deletion at teardown takes
+ * the configuration with it); IdP links are made on throwaway users only (deleted at teardown) or on unknown UUIDs.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ApiClient, Exchange } from './api.ts';
@@ -173,6 +175,118 @@ test(
     }
   }),
 );
+
+test.describe('the SAML configuration of a throwaway tenant', () => {
+  /** An IdP's metadata (namespaced, with a child: the service answers JSON null for a childless root). */
+  const idpMetadata = (entityId: string) =>
+    [
+      '<?xml version="1.0"?>',
+      `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${entityId}">`,
+      '  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">',
+      `    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${entityId}/sso"/>`,
+      '  </md:IDPSSODescriptor>',
+      '</md:EntityDescriptor>',
+    ].join('\n');
+
+  /** A throwaway tenant (removed at teardown, its SAML configuration with it) with two domains, by name. */
+  async function tenantWithDomains(api: ApiClient, prefix: string): Promise<{ uuid: string; domains: Map<string, string>; names: string[] }> {
+    const admin = await api.adminToken();
+    const tag = randomBytes(4).toString('hex');
+    const names = [`${tag}.saml.example.com`, `${tag}-2.saml.example.com`];
+    const created = await api.post('/tenants', { token: admin, json: { name: `${prefix}-saml-${tag}`, domain_names: names } });
+    expect(created.status, `creating a throwaway tenant: ${created.describe()}`).toBe(200);
+    const listed = await api.get(`/tenants/${created.body.uuid}/domains`, { token: admin });
+    expect(listed.status, listed.describe()).toBe(200);
+    const domains = new Map<string, string>((listed.body.items as { name: string; uuid: string }[]).map((d) => [d.name, d.uuid]));
+    expect([...domains.keys()].sort(), listed.describe()).toEqual([...names].sort());
+    return { uuid: created.body.uuid as string, domains, names };
+  }
+
+  test(
+    'POST stores it for one of the tenant\'s domains; GET and the metadata read it back; a second POST 409; PUT changes it; DELETE removes it',
+    covers('SAML-CONFIG-STORED'),
+    async ({ api, target }) => {
+      test.skip(!target.hasAdmin, NEEDS_ADMIN);
+      const admin = await api.adminToken();
+      const tenant = await tenantWithDomains(api, target.prefix);
+      const headers = { 'wazo-tenant': tenant.uuid };
+      const [first, second] = tenant.names.map((name) => tenant.domains.get(name) as string);
+      const entityId = `https://${randomBytes(4).toString('hex')}.idp.example.com/metadata`;
+      const fields = { domain_uuid: first as string, entity_id: `${target.prefix}-sp`, acs_url: 'https://stack.example.com/api/auth/0.1/saml/acs' };
+      let created = false;
+      try {
+        const form = multipart(fields, [['metadata', 'idp.xml', idpMetadata(entityId)]]);
+        const post = await api.post('/backends/saml', { token: admin, headers, raw: form.raw, contentType: form.contentType });
+        created = post.status === 200;
+        expect(post.status, post.describe()).toBe(200);
+        const expected = { ...fields, tenant_uuid: tenant.uuid };
+        expect(post.body, post.describe()).toEqual(expected);
+        const read = await api.get('/backends/saml', { token: admin, headers });
+        expect(read.status, read.describe()).toBe(200);
+        expect(read.body, 'GET returns what POST stored').toEqual(expected);
+
+        const metadata = await api.get('/backends/saml/metadata', { token: admin, headers });
+        expect(metadata.status, metadata.describe()).toBe(200);
+        expect(metadata.header('content-type'), metadata.describe()).toMatch(/^application\/xml/);
+        // The service writes the XML back its own way (prefixes, empty elements): the same document, not the same text.
+        expect(metadata.text, 'the metadata is the IdP XML POST took').toContain(`entityID="${entityId}"`);
+        expect(metadata.text, metadata.describe()).toMatch(/<([\w.-]+:)?EntityDescriptor\b[\s\S]*<([\w.-]+:)?SingleSignOnService\b/);
+
+        const again = await api.post('/backends/saml', { token: admin, headers, raw: form.raw, contentType: form.contentType });
+        expectApiError(again, 409, 'conflict');
+
+        const change = multipart({ entity_id: `${target.prefix}-sp2`, domain_uuid: second as string });
+        const put = await api.put('/backends/saml', { token: admin, headers, raw: change.raw, contentType: change.contentType });
+        expect(put.status, put.describe()).toBe(200);
+        expect(put.body, put.describe()).toEqual({});
+        const changed = { ...expected, entity_id: `${target.prefix}-sp2`, domain_uuid: second };
+        expect((await api.get('/backends/saml', { token: admin, headers })).body, 'PUT changed the fields it gave and kept acs_url').toEqual(changed);
+
+        const foreign = multipart({ domain_uuid: randomUUID() });
+        const refused = await api.put('/backends/saml', { token: admin, headers, raw: foreign.raw, contentType: foreign.contentType });
+        expectApiError(refused, 400, 'unknown-saml-config');
+        expect(refused.body.message, refused.describe()).toBe('Domain not from tenant');
+        expect((await api.get('/backends/saml', { token: admin, headers })).body, 'a refused PUT changes nothing').toEqual(changed);
+
+        const removed = await api.delete('/backends/saml', { token: admin, headers });
+        expect(removed.status, removed.describe()).toBe(204);
+        created = false;
+        expectApiError(await api.get('/backends/saml', { token: admin, headers }), 404, 'unknown-saml-config');
+        expectApiError(await api.get('/backends/saml/metadata', { token: admin, headers }), 404, 'unknown-saml-config');
+      } finally {
+        if (created) await api.delete('/backends/saml', { token: admin, headers });
+      }
+    },
+  );
+
+  test(
+    'taking the configured domain out of the tenant\'s domain names deletes the configuration',
+    covers('SAML-CONFIG-FOLLOWS-DOMAIN'),
+    should(async ({ api, target }) => {
+      test.skip(!target.hasAdmin, NEEDS_ADMIN);
+      const admin = await api.adminToken();
+      const tenant = await tenantWithDomains(api, target.prefix);
+      const headers = { 'wazo-tenant': tenant.uuid };
+      const [firstName, secondName] = tenant.names as [string, string];
+      const form = multipart({ domain_uuid: tenant.domains.get(firstName) as string, entity_id: `${target.prefix}-sp`, acs_url: 'https://stack.example.com/api/auth/0.1/saml/acs' }, [
+        ['metadata', 'idp.xml', idpMetadata('https://idp.example.com/metadata')],
+      ]);
+      let created = false;
+      try {
+        const post = await api.post('/backends/saml', { token: admin, headers, raw: form.raw, contentType: form.contentType });
+        created = post.status === 200;
+        expect(post.status, post.describe()).toBe(200);
+        const kept = await api.put(`/tenants/${tenant.uuid}`, { token: admin, json: { name: `${target.prefix}-saml-kept`, domain_names: [secondName] } });
+        expect(kept.status, kept.describe()).toBe(200);
+        const after = await api.get('/backends/saml', { token: admin, headers });
+        expectApiError(after, 404, 'unknown-saml-config');
+        created = false;
+      } finally {
+        if (created) await api.delete('/backends/saml', { token: admin, headers });
+      }
+    }),
+  );
+});
 
 test('without an IdP, POST /saml/sso gets 500 configuration-error and POST /saml/acs 400 or 404', covers('SAML-SSO-UNCONFIGURED'), async ({ api, target }) => {
   const domain = `${target.prefix}.invalid`;

@@ -1,12 +1,14 @@
 /**
  * Authentication backends and identity providers (issue 15, slice saml/ldap/idp): the LDAP backend
- * configuration of a tenant (stored, never used to bind), the SAML backend configuration (the mock's
- * tenants have no domain, so none can be created: every answer is the real service's for a tenant
- * without one), the SAML login and logout flows as the real service answers them with no IdP
+ * configuration of a tenant (stored, never used to bind), the SAML backend configuration of a tenant
+ * for one of its domains (stored with the IdP's metadata as the service re-writes it; never used to
+ * reach an IdP), the SAML login and logout flows as the real service answers them with no IdP
  * configured, and the IdP links that set a user's `authentication_method`. Measured on the real
  * 25.01, 26.05 and master (24.01 has the LDAP operations only).
  */
 import { apiError, errors } from '../errors.ts';
+import type { SamlConfigRecord } from '../state/index.ts';
+import { parseXml, serializeXml, XmlSyntaxError, type XmlElement } from '../xml.ts';
 import { targetUser } from './common.ts';
 import type { Handler, HandlerContext } from './types.ts';
 
@@ -39,7 +41,7 @@ const deleteLDAPBackendConfig: Handler = (context) => {
   return { status: 204 };
 };
 
-// --- SAML configuration: the tenant has none ---------------------------------------------------------
+// --- SAML configuration -------------------------------------------------------------------------------
 
 const unknownSamlConfig = (tenant: string) => apiError(404, `No SAML IDP config found for this tenant: "${tenant}"`, 'unknown-saml-config', { uuid: tenant }, 'saml_config');
 const samlConfigRefused = (tenant: string, message: string) => apiError(400, message, 'unknown-saml-config', { uuid: tenant }, 'saml_config');
@@ -49,6 +51,7 @@ interface FormPart {
   name: string;
   filename?: string;
   content: string;
+  bytes: Buffer;
 }
 
 /** The parts of a `multipart/form-data` body (what Flask's request.form and request.files hold); none for another type. */
@@ -64,8 +67,8 @@ export function multipartParts(bytes: Buffer, contentType: string): FormPart[] {
     const name = /\bname="([^"]*)"/i.exec(head)?.[1];
     if (name === undefined) continue;
     const filename = /\bfilename="([^"]*)"/i.exec(head)?.[1];
-    const content = Buffer.from(chunk.slice(split + 4).replace(/\r\n$/, ''), 'latin1').toString('utf8');
-    parts.push({ name, ...(filename !== undefined ? { filename } : {}), content });
+    const content = Buffer.from(chunk.slice(split + 4).replace(/\r\n$/, ''), 'latin1');
+    parts.push({ name, ...(filename !== undefined ? { filename } : {}), content: content.toString('utf8'), bytes: content });
   }
   return parts;
 }
@@ -82,29 +85,120 @@ function formFields(context: HandlerContext): Map<string, string> {
   return fields;
 }
 
+/** The form's first `metadata` file (Flask's request.files['metadata']), if it has one. */
+function metadataFile(context: HandlerContext): FormPart | undefined {
+  const raw = context.rawBody ?? { bytes: Buffer.alloc(0), contentType: '' };
+  return multipartParts(raw.bytes, raw.contentType).find((p) => p.name === 'metadata' && p.filename !== undefined);
+}
+
 const REQUIRED_FIELD = { message: 'Missing data for required field.', constraint_id: 'required', constraint: 'required' };
+/** The form's fields, in upstream's schema order, with their length bounds (`tenant_uuid` may be given and is ignored). */
+const SAML_FIELDS: readonly { name: string; min: number; max: number; required: boolean }[] = [
+  { name: 'domain_uuid', min: 36, max: 38, required: true },
+  { name: 'entity_id', min: 1, max: 512, required: true },
+  { name: 'tenant_uuid', min: 36, max: 38, required: false },
+  { name: 'acs_url', min: 1, max: 512, required: true },
+];
+
+/**
+ * The form checked as upstream's schema does: the first missing or out-of-bounds field is a 400
+ * `invalid-list-param` (resource `users`, as the service says). `partial` (PUT) requires nothing.
+ */
+function samlForm(context: HandlerContext, partial: boolean): Map<string, string> {
+  const fields = formFields(context);
+  for (const field of SAML_FIELDS) {
+    const value = fields.get(field.name);
+    if (value === undefined) {
+      if (field.required && !partial) throw apiError(400, REQUIRED_FIELD.message, 'invalid-list-param', { [field.name]: REQUIRED_FIELD }, 'users');
+      continue;
+    }
+    const length = [...value].length;
+    if (length < field.min || length > field.max) {
+      const message = `Length must be between ${field.min} and ${field.max}.`;
+      throw apiError(400, message, 'invalid-list-param', { [field.name]: { constraint_id: 'length', constraint: { min: field.min, max: field.max }, message } }, 'users');
+    }
+  }
+  return fields;
+}
+
+/** The metadata file read as the service reads it (ElementTree): 400 for an empty file name or XML that does not parse. */
+function readMetadata(tenant: string, file: FormPart): XmlElement {
+  if (file.filename === '') throw samlConfigRefused(tenant, 'Empty metadata file provided');
+  try {
+    return parseXml(file.bytes);
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) throw samlConfigRefused(tenant, `Invalid XML (${error.message})`);
+    throw error;
+  }
+}
+
+function domainOfTenant(context: HandlerContext, tenant: string, domainUuid: string): void {
+  if (!context.state.tenants.get(tenant)?.domains.some((d) => d.uuid === domainUuid)) throw samlConfigRefused(tenant, 'Domain not from tenant');
+}
+
+const samlConfigView = (config: SamlConfigRecord) => ({ domain_uuid: config.domainUuid, entity_id: config.entityId, tenant_uuid: config.tenantUuid, acs_url: config.acsUrl });
 
 const createSAMLBackendConfig: Handler = (context) => {
   const tenant = tenantOf(context);
-  const fields = formFields(context);
-  for (const name of ['domain_uuid', 'entity_id', 'acs_url']) {
-    if (!fields.has(name)) throw apiError(400, REQUIRED_FIELD.message, 'invalid-list-param', { [name]: REQUIRED_FIELD }, 'users');
+  const fields = samlForm(context, false);
+  const file = metadataFile(context);
+  if (!file) throw samlConfigRefused(tenant, 'No metadata file provided');
+  const idpMetadata = readMetadata(tenant, file);
+  if (context.state.samlConfig(tenant)) {
+    throw apiError(409, 'Conflict detected', 'conflict', { tenant_uuid: { constraint_id: 'unique', message: 'Duplicated SAML config exists' } }, 'saml_config');
   }
-  const raw = context.rawBody ?? { bytes: Buffer.alloc(0), contentType: '' };
-  const metadata = multipartParts(raw.bytes, raw.contentType).find((p) => p.name === 'metadata' && p.filename !== undefined);
-  if (!metadata) throw samlConfigRefused(tenant, 'No metadata file provided');
-  if (metadata.filename === '') throw samlConfigRefused(tenant, 'Empty metadata file provided');
-  if (!metadata.content.trimStart().startsWith('<')) throw samlConfigRefused(tenant, 'Invalid XML (syntax error: line 1, column 0)');
-  // The mock's tenants have no domain: no domain_uuid is one of the tenant's.
-  throw samlConfigRefused(tenant, 'Domain not from tenant');
+  const domainUuid = fields.get('domain_uuid') as string;
+  domainOfTenant(context, tenant, domainUuid);
+  const config: SamlConfigRecord = { tenantUuid: tenant, domainUuid, entityId: fields.get('entity_id') as string, acsUrl: fields.get('acs_url') as string, idpMetadata };
+  // Fault `saml-config-not-stored`: 200 with the configuration, but nothing is kept.
+  if (!context.faults.has('saml-config-not-stored')) context.state.setSamlConfig(config);
+  return { status: 200, body: samlConfigView(config) };
 };
 
 const getSAMLBackendConfig: Handler = (context) => {
-  throw unknownSamlConfig(tenantOf(context));
+  const tenant = tenantOf(context);
+  const config = context.state.samlConfig(tenant);
+  if (!config) throw unknownSamlConfig(tenant);
+  return { status: 200, body: samlConfigView(config) };
 };
-const updateSAMLBackendConfig: Handler = getSAMLBackendConfig;
-const getSAMLBackendMetadata: Handler = getSAMLBackendConfig;
-const deleteSAMLBackendConfig: Handler = () => ({ status: 204 });
+
+/**
+ * Changes the given fields (and the metadata when a file comes) and answers 200 `{}`, as the real
+ * service does (its DAO returns nothing). Out-of-bounds fields: the real service fails with a 500
+ * whose body is the form; the mock answers 400 as POST does (mock/README.md, deliberate differences).
+ */
+const updateSAMLBackendConfig: Handler = (context) => {
+  const tenant = tenantOf(context);
+  const fields = samlForm(context, true);
+  const file = metadataFile(context);
+  const idpMetadata = file ? readMetadata(tenant, file) : undefined;
+  const domainUuid = fields.get('domain_uuid');
+  if (domainUuid !== undefined) domainOfTenant(context, tenant, domainUuid);
+  const config = context.state.samlConfig(tenant);
+  if (!config) throw unknownSamlConfig(tenant);
+  if (domainUuid !== undefined) config.domainUuid = domainUuid;
+  config.entityId = fields.get('entity_id') ?? config.entityId;
+  config.acsUrl = fields.get('acs_url') ?? config.acsUrl;
+  if (idpMetadata) config.idpMetadata = idpMetadata;
+  return { status: 200, body: {} };
+};
+
+/**
+ * The stored metadata as ElementTree writes it. A root element without children is falsy in Python:
+ * the real service then answers 200 `null` (JSON) instead of the file.
+ */
+const getSAMLBackendMetadata: Handler = (context) => {
+  const tenant = tenantOf(context);
+  const config = context.state.samlConfig(tenant);
+  if (!config) throw unknownSamlConfig(tenant);
+  if (config.idpMetadata.children.length === 0) return { status: 200, body: null };
+  return { status: 200, text: { body: serializeXml(config.idpMetadata), contentType: 'application/xml' }, headers: { 'Content-Disposition': 'attachment' } };
+};
+
+const deleteSAMLBackendConfig: Handler = (context) => {
+  context.state.deleteSamlConfig(tenantOf(context));
+  return { status: 204 };
+};
 const getSAMLAcsUrlTemplate: Handler = () => ({ status: 200, body: { acs_url: 'https://{{STACK_URL}}/api/auth/0.1/saml/acs' } });
 
 // --- SAML flows without an IdP -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ import { PolicyStore } from './policies.ts';
 import { EMPTY_ADDRESS, TenantStore } from './tenants.ts';
 import { UserStore, type UserRecord } from './users.ts';
 import { MailStore } from './mails.ts';
+import type { XmlElement } from '../xml.ts';
 import { playRelease, type PlayedRelease } from '../release.ts';
 
 export type { AccessTokenRecord } from './access-tokens.ts';
@@ -34,6 +35,15 @@ export type { TenantRecord, TenantFields, TenantAddress } from './tenants.ts';
 export type { PolicyRecord, GroupRecord } from './policies.ts';
 
 /** How the state is set up. Every field has a default. */
+/** A tenant's SAML backend configuration (POST /backends/saml); `idpMetadata` is the IdP's XML as read. */
+export interface SamlConfigRecord {
+  tenantUuid: string;
+  domainUuid: string;
+  entityId: string;
+  acsUrl: string;
+  idpMetadata: XmlElement;
+}
+
 export interface StateOptions {
   /** Users to seed (and to re-seed on reset); default admin and alice. */
   users?: readonly SeedUser[];
@@ -74,6 +84,8 @@ export class MockState {
   readonly mails = new MailStore();
   /** LDAP backend configurations, by tenant UUID (PUT/GET/DELETE /backends/ldap; never used to bind). */
   readonly ldapConfigs = new Map<string, Readonly<Record<string, unknown>>>();
+  /** SAML backend configurations, by tenant UUID: read through {@link samlConfig}. */
+  private readonly samlConfigs = new Map<string, SamlConfigRecord>();
   /** Policies, groups and their links: a user's token ACL comes from them. */
   readonly policies = new PolicyStore();
   /** External auth configs and user data (config, external, mobile endpoints). */
@@ -122,6 +134,7 @@ export class MockState {
     this.refreshTokens.clear();
     this.mails.clear();
     this.ldapConfigs.clear();
+    this.samlConfigs.clear();
     this.external.clear();
     this.serviceConfig.clear();
     this.clock.reset();
@@ -331,7 +344,32 @@ export class MockState {
     const own = new Set([tenantUuid]);
     for (const group of this.policies.listGroups(own)) this.policies.deleteGroup(group.uuid);
     for (const policy of this.policies.listPolicies(own)) this.policies.deletePolicy(policy.uuid);
+    this.samlConfigs.delete(tenantUuid);
     return this.tenants.delete(tenantUuid);
+  }
+
+  /**
+   * The tenant's SAML configuration. It lasts while the tenant has the domain it names: deleting the
+   * tenant, or taking the domain out of its `domain_names`, deletes it (upstream's cascading foreign
+   * keys; observed on 25.01, 26.05 and master).
+   */
+  samlConfig(tenantUuid: string): SamlConfigRecord | undefined {
+    const config = this.samlConfigs.get(tenantUuid);
+    if (config && !this.tenants.get(tenantUuid)?.domains.some((d) => d.uuid === config.domainUuid)) this.samlConfigs.delete(tenantUuid);
+    return this.samlConfigs.get(tenantUuid);
+  }
+
+  setSamlConfig(config: SamlConfigRecord): void {
+    this.samlConfigs.set(config.tenantUuid, config);
+  }
+
+  deleteSamlConfig(tenantUuid: string): void {
+    this.samlConfigs.delete(tenantUuid);
+  }
+
+  /** Every SAML configuration still in force. */
+  listSamlConfigs(): SamlConfigRecord[] {
+    return [...this.samlConfigs.keys()].map((tenant) => this.samlConfig(tenant)).filter((c): c is SamlConfigRecord => c !== undefined);
   }
 
   /** Drops expired tokens and their sessions; see {@link AccessTokenStore.sweep}. */

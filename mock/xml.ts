@@ -1,0 +1,359 @@
+/**
+ * The XML the SAML configuration takes (POST/PUT /backends/saml, its `metadata` file), read and written
+ * back the way the real service does: it parses the file with Python's ElementTree (expat), refuses
+ * what expat refuses with expat's message and position, and keeps `ElementTree.tostring(root)`, which
+ * is what GET /backends/saml/metadata answers. That re-serialization drops the declaration, comments,
+ * processing instructions and doctype, names namespaces `ns0`, `ns1`, … (a few well-known ones keep a
+ * fixed prefix) declared on the root, writes empty elements as `<a />` and every non-ASCII character
+ * as a decimal character reference. Measured on the real 25.01, 26.05 and master.
+ *
+ * A reader for configuration files, not a general XML parser: no DTD processing (a doctype is skipped,
+ * entities it would declare are undefined), UTF-8 only.
+ */
+
+/** A namespace-qualified name: `uri` is '' outside any namespace. */
+export interface XmlName {
+  uri: string;
+  local: string;
+}
+
+/** An element as ElementTree keeps it: text before the first child, each child's tail after it. */
+export interface XmlElement {
+  name: XmlName;
+  attributes: { name: XmlName; value: string }[];
+  text: string;
+  children: XmlElement[];
+  tail: string;
+}
+
+/** Why expat refused a document, as Python's ParseError prints it: `<reason>: line L, column C`. */
+export class XmlSyntaxError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${reason}: line ${line}, column ${column}`);
+  }
+}
+
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+/** ElementTree's `_namespace_map`: namespaces written with a fixed prefix. */
+const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
+  [XML_NAMESPACE]: 'xml',
+  'http://www.w3.org/1999/xhtml': 'html',
+  'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',
+  'http://schemas.xmlsoap.org/wsdl/': 'wsdl',
+  'http://www.w3.org/2001/XMLSchema': 'xs',
+  'http://www.w3.org/2001/XMLSchema-instance': 'xsi',
+  'http://purl.org/dc/elements/1.1/': 'dc',
+};
+const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const NAME_START = /[A-Za-z_:\u00C0-\u{10FFFF}]/u;
+const NAME_CHAR = /[A-Za-z0-9_:.\-\u00B7\u00C0-\u{10FFFF}]/u;
+const SPACE = /[ \t\r\n]/;
+
+/** The byte offset of the first byte that is not part of a valid UTF-8 sequence, or -1. */
+function invalidUtf8Offset(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] ?? 0;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/** Parses `bytes` as ElementTree.parse does; throws {@link XmlSyntaxError} with expat's reason and position. */
+export function parseXml(bytes: Uint8Array): XmlElement {
+  const bad = invalidUtf8Offset(bytes);
+  const source = Buffer.from(bytes.subarray(0, bad < 0 ? bytes.length : bad)).toString('utf8');
+  const reader = new Reader(source);
+  const root = reader.document(bad >= 0);
+  return root;
+}
+
+class Reader {
+  private pos = 0;
+  constructor(private readonly src: string) {}
+
+  /** The whole document; `truncated` when the bytes after `src` were not UTF-8 (an invalid token there). */
+  document(truncated: boolean): XmlElement {
+    try {
+      if (this.src.startsWith('<?xml') && SPACE.test(this.src[5] ?? '')) this.skipPast('?>', 0);
+      this.misc();
+      if (this.pos >= this.src.length) throw this.fail('no element found', this.pos);
+      if (this.src[this.pos] !== '<') throw this.fail('syntax error', this.pos);
+      const root = this.element(new Map([['xml', XML_NAMESPACE]]));
+      this.misc();
+      if (this.pos < this.src.length) {
+        if (this.src.startsWith('</', this.pos)) throw this.fail('not well-formed (invalid token)', this.pos + 1);
+        throw this.fail('junk after document element', this.pos);
+      }
+      if (truncated) throw this.fail('not well-formed (invalid token)', this.pos);
+      return root;
+    } catch (error) {
+      // Where the text stops at bytes that are not UTF-8, expat stops there with an invalid token.
+      if (truncated && error instanceof EndOfInput) throw this.fail('not well-formed (invalid token)', this.src.length);
+      if (error instanceof EndOfInput) throw this.fail(error.reason, error.at);
+      throw error;
+    }
+  }
+
+  /** Whitespace, comments, processing instructions and a doctype, before or after the root. */
+  private misc(): void {
+    for (;;) {
+      while (SPACE.test(this.src[this.pos] ?? '')) this.pos++;
+      if (this.src.startsWith('<!--', this.pos)) this.skipPast('-->', this.pos);
+      else if (this.src.startsWith('<?', this.pos)) this.skipPast('?>', this.pos);
+      else if (this.src.startsWith('<!DOCTYPE', this.pos)) this.doctype();
+      else return;
+    }
+  }
+
+  private doctype(): void {
+    const start = this.pos;
+    let depth = 0;
+    for (this.pos += 2; this.pos < this.src.length; this.pos++) {
+      const c = this.src[this.pos];
+      if (c === '[') depth++;
+      else if (c === ']') depth--;
+      else if (c === '>' && depth <= 0) {
+        this.pos++;
+        return;
+      }
+    }
+    throw new EndOfInput('unclosed token', start);
+  }
+
+  private skipPast(end: string, start: number): void {
+    const found = this.src.indexOf(end, this.pos + 2);
+    if (found < 0) throw new EndOfInput('unclosed token', start);
+    this.pos = found + end.length;
+  }
+
+  private element(scope: Map<string, string>): XmlElement {
+    const start = this.pos;
+    this.pos++; // '<'
+    const qname = this.name();
+    const raw: { qname: string; value: string; at: number }[] = [];
+    let empty = false;
+    for (;;) {
+      const before = this.pos;
+      this.spaces();
+      if (this.pos >= this.src.length) throw new EndOfInput('unclosed token', start);
+      const c = this.src[this.pos];
+      if (c === '>') {
+        this.pos++;
+        break;
+      }
+      if (c === '/') {
+        if (this.src[this.pos + 1] === undefined) throw new EndOfInput('unclosed token', start);
+        if (this.src[this.pos + 1] !== '>') throw this.fail('not well-formed (invalid token)', this.pos);
+        this.pos += 2;
+        empty = true;
+        break;
+      }
+      if (this.pos === before) throw this.fail('not well-formed (invalid token)', this.pos);
+      const at = this.pos;
+      const attribute = this.name();
+      this.spaces();
+      if (this.pos >= this.src.length) throw new EndOfInput('unclosed token', start);
+      if (this.src[this.pos] !== '=') throw this.fail('not well-formed (invalid token)', this.pos);
+      this.pos++;
+      this.spaces();
+      if (raw.some((a) => a.qname === attribute)) throw this.fail('duplicate attribute', at);
+      raw.push({ qname: attribute, value: this.attributeValue(start), at });
+    }
+    // Namespace declarations first, then the names they bind.
+    const inner = new Map(scope);
+    for (const a of raw) {
+      if (a.qname === 'xmlns') inner.set('', a.value);
+      else if (a.qname.startsWith('xmlns:')) inner.set(a.qname.slice(6), a.value);
+    }
+    const resolve = (q: string, isAttribute: boolean): XmlName => {
+      const colon = q.indexOf(':');
+      if (colon < 0) return { uri: isAttribute ? '' : (inner.get('') ?? ''), local: q };
+      const uri = inner.get(q.slice(0, colon));
+      if (!uri) throw this.fail('unbound prefix', start);
+      return { uri, local: q.slice(colon + 1) };
+    };
+    const node: XmlElement = {
+      name: resolve(qname, false),
+      attributes: raw.filter((a) => a.qname !== 'xmlns' && !a.qname.startsWith('xmlns:')).map((a) => ({ name: resolve(a.qname, true), value: a.value })),
+      text: '',
+      children: [],
+      tail: '',
+    };
+    if (!empty) this.content(node, qname, inner);
+    return node;
+  }
+
+  private content(node: XmlElement, qname: string, scope: Map<string, string>): void {
+    let text = '';
+    const flush = () => {
+      if (node.children.length === 0) node.text += text;
+      else (node.children[node.children.length - 1] as XmlElement).tail += text;
+      text = '';
+    };
+    for (;;) {
+      if (this.pos >= this.src.length) throw new EndOfInput('no element found', this.pos);
+      const c = this.src[this.pos];
+      if (c === '<') {
+        if (this.src.startsWith('</', this.pos)) {
+          this.pos += 2;
+          const at = this.pos;
+          const closing = this.name();
+          this.spaces();
+          if (this.pos >= this.src.length) throw new EndOfInput('unclosed token', at - 2);
+          if (this.src[this.pos] !== '>') throw this.fail('not well-formed (invalid token)', this.pos);
+          if (closing !== qname) throw this.fail('mismatched tag', at);
+          this.pos++;
+          flush();
+          return;
+        }
+        if (this.src.startsWith('<!--', this.pos)) this.skipPast('-->', this.pos);
+        else if (this.src.startsWith('<![CDATA[', this.pos)) {
+          const end = this.src.indexOf(']]>', this.pos + 9);
+          if (end < 0) throw new EndOfInput('unclosed token', this.pos);
+          text += this.src.slice(this.pos + 9, end).replace(/\r\n?/g, '\n');
+          this.pos = end + 3;
+        } else if (this.src.startsWith('<?', this.pos)) this.skipPast('?>', this.pos);
+        else if (this.src[this.pos + 1] === '!') throw this.fail('not well-formed (invalid token)', this.pos + 2);
+        else {
+          flush();
+          node.children.push(this.element(scope));
+        }
+      } else if (c === '&') text += this.reference();
+      else if (c === ']' && this.src.startsWith(']]>', this.pos)) throw this.fail('not well-formed (invalid token)', this.pos + 2);
+      else if (c === '\r') {
+        text += '\n';
+        this.pos += this.src[this.pos + 1] === '\n' ? 2 : 1;
+      } else {
+        text += c;
+        this.pos++;
+      }
+    }
+  }
+
+  private attributeValue(tagStart: number): string {
+    const quote = this.src[this.pos];
+    if (quote !== '"' && quote !== "'") throw this.fail('not well-formed (invalid token)', this.pos);
+    this.pos++;
+    let value = '';
+    for (;;) {
+      if (this.pos >= this.src.length) throw new EndOfInput('unclosed token', tagStart);
+      const c = this.src[this.pos];
+      if (c === quote) {
+        this.pos++;
+        return value;
+      }
+      if (c === '<') throw this.fail('not well-formed (invalid token)', this.pos);
+      if (c === '&') value += this.reference();
+      else {
+        // Attribute-value normalization: a literal line break or tab is a space (CR LF is one).
+        if (c === '\r' && this.src[this.pos + 1] === '\n') this.pos++;
+        value += c === '\t' || c === '\n' || c === '\r' ? ' ' : c;
+        this.pos++;
+      }
+    }
+  }
+
+  /** `&name;`, `&#N;` or `&#xH;` at the position, what it stands for. */
+  private reference(): string {
+    const at = this.pos;
+    this.pos++; // '&'
+    if (this.src[this.pos] === '#') {
+      const hex = this.src[this.pos + 1] === 'x';
+      this.pos += hex ? 2 : 1;
+      const start = this.pos;
+      while ((hex ? /[0-9A-Fa-f]/ : /[0-9]/).test(this.src[this.pos] ?? '')) this.pos++;
+      if (this.pos >= this.src.length) throw new EndOfInput('unclosed token', at);
+      if (this.pos === start || this.src[this.pos] !== ';') throw this.fail('not well-formed (invalid token)', this.pos);
+      const code = Number.parseInt(this.src.slice(start, this.pos), hex ? 16 : 10);
+      this.pos++;
+      const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+      if (!allowed) throw this.fail('reference to invalid character number', at);
+      return String.fromCodePoint(code);
+    }
+    const name = this.name();
+    if (this.pos >= this.src.length) throw new EndOfInput('unclosed token', at);
+    if (this.src[this.pos] !== ';') throw this.fail('not well-formed (invalid token)', this.pos);
+    this.pos++;
+    const known = PREDEFINED_ENTITIES[name];
+    if (known === undefined) throw this.fail('undefined entity', at);
+    return known;
+  }
+
+  private name(): string {
+    const start = this.pos;
+    const first = this.codePointAt(this.pos);
+    if (first === undefined) throw new EndOfInput('unclosed token', start);
+    if (!NAME_START.test(first)) throw this.fail('not well-formed (invalid token)', this.pos);
+    this.pos += first.length;
+    for (let c = this.codePointAt(this.pos); c !== undefined && NAME_CHAR.test(c); c = this.codePointAt(this.pos)) this.pos += c.length;
+    return this.src.slice(start, this.pos);
+  }
+
+  private codePointAt(index: number): string | undefined {
+    const code = this.src.codePointAt(index);
+    return code === undefined ? undefined : String.fromCodePoint(code);
+  }
+
+  private spaces(): void {
+    while (SPACE.test(this.src[this.pos] ?? '')) this.pos++;
+  }
+
+  /** An error at `index`: lines count from 1, columns from 0, in characters, a CR LF being one break. */
+  private fail(reason: string, index: number): XmlSyntaxError {
+    const before = this.src.slice(0, index);
+    const breaks = before.match(/\r\n|\r|\n/g) ?? [];
+    const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
+    return new XmlSyntaxError(reason, breaks.length + 1, [...before.slice(lineStart)].length);
+  }
+}
+
+/** The input ended inside a construct: expat reports it where the construct (or the input) ends. */
+class EndOfInput extends Error {
+  constructor(
+    readonly reason: string,
+    readonly at: number,
+  ) {
+    super(reason);
+  }
+}
+
+const asciiOnly = (text: string): string => text.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`);
+const escapeText = (text: string): string => asciiOnly(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+const escapeAttribute = (text: string): string =>
+  asciiOnly(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#09;'));
+
+/** `ElementTree.tostring(root)` (encoding us-ascii, no declaration): what the real service stores and answers. */
+export function serializeXml(root: XmlElement): string {
+  // Prefixes in the order ElementTree meets the namespaces: each element's name, then its attributes'.
+  const prefixes = new Map<string, string>();
+  const visit = (element: XmlElement) => {
+    for (const name of [element.name, ...element.attributes.map((a) => a.name)]) {
+      if (!name.uri || prefixes.has(name.uri)) continue;
+      const prefix = WELL_KNOWN_PREFIXES[name.uri] ?? `ns${[...prefixes.values()].filter((p) => p !== 'xml').length}`;
+      prefixes.set(name.uri, prefix);
+    }
+    element.children.forEach(visit);
+  };
+  visit(root);
+  const qualified = (name: XmlName) => (name.uri ? `${prefixes.get(name.uri)}:${name.local}` : name.local);
+  const declarations = [...prefixes]
+    .filter(([, prefix]) => prefix !== 'xml')
+    .sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([uri, prefix]) => ` xmlns:${prefix}="${escapeAttribute(uri)}"`)
+    .join('');
+  const write = (element: XmlElement, isRoot: boolean): string => {
+    const tag = qualified(element.name);
+    const attributes = element.attributes.map((a) => ` ${qualified(a.name)}="${escapeAttribute(a.value)}"`).join('');
+    const open = `<${tag}${isRoot ? declarations : ''}${attributes}`;
+    const body = element.text || element.children.length > 0 ? `${open}>${escapeText(element.text)}${element.children.map((c) => write(c, false)).join('')}</${tag}>` : `${open} />`;
+    return isRoot ? body : body + escapeText(element.tail);
+  };
+  return write(root, true);
+}
