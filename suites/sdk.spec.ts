@@ -64,6 +64,8 @@ interface Client {
     addUserGroup(userUuid: string, groupUuid: string): Promise<unknown>;
     listUsersGroup(groupUuid: string): Promise<{ items: { uuid: string }[] }>;
     deleteUserGroup(userUuid: string, groupUuid: string): Promise<unknown>;
+    initiateIdpAuthentication(domain: string, redirectUrl: string): Promise<unknown>;
+    samlLogOut(): Promise<unknown>;
   };
   client: { token?: string };
   setToken(token: string): void;
@@ -500,3 +502,18 @@ test('getPushNotificationSenderId answers as the service does: refused with 404 
   else expect((result as { value?: unknown }).value, 'the sender id of GET .../sender_id').toBe(raw.body.sender_id);
 });
 
+test('initiateIdpAuthentication and samlLogOut are refused as the service refuses them without an IdP, and the token stays valid', covers('SDK-COMPAT-SAML'), async ({ sdk, api, target: t }) => {
+  const domain = `${t.prefix}.invalid`;
+  const redirectUrl = 'https://app.invalid/after-login';
+  // The service's own answers first (the test skips, naming the release, where the host has no SAML flows).
+  const sso = await api.post('/saml/sso', { json: { redirect_url: redirectUrl, domain } });
+  const client = sdk.client();
+  const session = await sdk.logIn(client, 600);
+  const logout = await api.get('/saml/logout', { token: session.token });
+  expect(sso.status, `POST /saml/sso without an IdP for the domain: ${sso.describe()}`).toBeGreaterThanOrEqual(400);
+  expect(logout.status, `GET /saml/logout without a SAML session: ${logout.describe()}`).toBeGreaterThanOrEqual(400);
+  // Wazo.Auth.initiateIdpAuthentication turns a 500 into SamlConfigError (and a 404, a host without the route, into NoSamlRouteError).
+  expect(status(await refusal(client.auth.initiateIdpAuthentication(domain, redirectUrl))), 'initiateIdpAuthentication: the status of POST /saml/sso').toBe(sso.status);
+  expect(status(await refusal(client.auth.samlLogOut())), 'samlLogOut: the status of GET /saml/logout').toBe(logout.status);
+  expect(await client.auth.checkToken(session.token), 'a refused SAML logout leaves the token valid').toBe(true);
+});
