@@ -4,6 +4,7 @@
  * the same). The numbering test's document was sent to the real 26.05 as well.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseXml, serializeXml, XmlSyntaxError } from './xml.ts';
 
@@ -103,4 +104,21 @@ test('namespaces are numbered in the order elements and then their attributes me
     roundTrip(input),
     '<a xmlns:ns1="urn:q" xmlns:ns2="urn:p" xmlns:ns3="urn:10" xmlns:ns4="urn:11" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><xsi:b ns1:z="1" ns2:y="2" /><b2 /><b3 /><b4 /><b5 /><b6 /><b7 /><b8 /><b9 /><ns3:b10 /><ns4:b11 /></a>',
   );
+});
+
+test('750 documents read and written as Python\'s ElementTree does (mock/fixtures/xml-elementtree.json)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/xml-elementtree.json', import.meta.url), 'utf8')) as { cases: ({ input: string } & ({ written: string } | { error: string }))[] };
+  const differing: string[] = [];
+  for (const item of fixture.cases) {
+    let mine: { written: string } | { error: string };
+    try {
+      mine = { written: roundTrip(item.input) };
+    } catch (error) {
+      mine = { error: (error as Error).message };
+    }
+    const { input: _input, ...expected } = item;
+    if (JSON.stringify(mine) !== JSON.stringify(expected)) differing.push(`${JSON.stringify(item.input)}: ElementTree ${JSON.stringify(expected)}, mock ${JSON.stringify(mine)}`);
+  }
+  assert.equal(fixture.cases.length, 750);
+  assert.deepEqual(differing, []);
 });
