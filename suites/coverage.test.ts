@@ -86,6 +86,13 @@ test('the redactor shortens tokens and hides passwords, Basic credentials includ
   assert.deepEqual(r.headers({ Authorization: 'Basic YWxpY2U6YWxpY2UtcHc=', 'X-Auth-Token': token }), { Authorization: 'Basic ***', 'X-Auth-Token': shortToken(token) });
 });
 
+test('a made-up token of a few characters is not remembered: the words it occurs in stay whole', () => {
+  const r = new Redactor();
+  r.token('t');
+  r.token('abc1234');
+  assert.equal(r.text('creating a throwaway tenant abc1234'), 'creating a throwaway tenant abc1234');
+});
+
 test("wazo-auth's zone-less timestamps are read as UTC, microseconds included", () => {
   assert.equal(parseTimestamp('2026-11-28T06:20:12.919559'), Date.UTC(2026, 10, 28, 6, 20, 12) + 919.559);
   assert.equal(parseTimestamp('2026-11-28T06:20:13.990487+00:00'), Date.UTC(2026, 10, 28, 6, 20, 13) + 990.487);

@@ -9,6 +9,9 @@
 const SECRET_KEYS = new Set(['token', 'refresh_token', 'invalid_token', 'password', 'old_password', 'new_password']);
 const PASSWORD_KEYS = new Set(['password', 'old_password', 'new_password']);
 
+/** Shorter values are not remembered as tokens (see {@link Redactor.token}). */
+const MIN_TOKEN_LENGTH = 8;
+
 /** A token shown as its last 8 characters. */
 export function shortToken(token: string): string {
   return token.length <= 8 ? '…' : `…${token.slice(-8)}`;
@@ -19,9 +22,13 @@ export class Redactor {
   private readonly tokens = new Set<string>();
   private readonly passwords = new Set<string>();
 
-  /** Remembers a token (access or refresh); later shown as its last 8 characters. */
+  /**
+   * Remembers a token (access or refresh); later shown as its last 8 characters. A value of fewer than 8
+   * characters is no token a server issued (a test's made-up one, sent to be refused): replacing it
+   * everywhere would cut every word it occurs in.
+   */
   token(value: unknown): void {
-    if (typeof value === 'string' && value.length > 0) this.tokens.add(value);
+    if (typeof value === 'string' && value.length >= MIN_TOKEN_LENGTH) this.tokens.add(value);
   }
 
   /** Remembers a password (and the Basic credentials built with it); never shown. */
