@@ -34,7 +34,6 @@ export type { SeedUser } from './seed.ts';
 export type { TenantRecord, TenantFields, TenantAddress } from './tenants.ts';
 export type { PolicyRecord, GroupRecord } from './policies.ts';
 
-/** How the state is set up. Every field has a default. */
 /** A tenant's SAML backend configuration (POST /backends/saml); `idpMetadata` is the IdP's XML as read. */
 export interface SamlConfigRecord {
   tenantUuid: string;
@@ -44,6 +43,7 @@ export interface SamlConfigRecord {
   idpMetadata: XmlElement;
 }
 
+/** How the state is set up. Every field has a default. */
 export interface StateOptions {
   /** Users to seed (and to re-seed on reset); default admin and alice. */
   users?: readonly SeedUser[];
