@@ -8,6 +8,7 @@ import './tests/config.cases.ts';
 import './tests/http-tokens.cases.ts';
 import './tests/http-users.cases.ts';
 import './tests/http-tenants.cases.ts';
+import './tests/http-saml-config.cases.ts';
 import './tests/http-routing.cases.ts';
 import './tests/robustness.cases.ts';
 import './tests/seed-tutorial.cases.ts';

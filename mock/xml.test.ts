@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseXml, serializeXml, XmlSyntaxError } from './xml.ts';
+import { parseXml, serializeXml, xmlDepth, XmlDepthError, XmlSyntaxError } from './xml.ts';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 const roundTrip = (text: string) => serializeXml(parseXml(bytes(text)));
@@ -121,4 +121,14 @@ test('750 documents read and written as Python\'s ElementTree does (mock/fixture
   }
   assert.equal(fixture.cases.length, 750);
   assert.deepEqual(differing, []);
+});
+
+test('deep documents: the reader follows 1000 levels and refuses deeper ones without exhausting the stack', () => {
+  const nested = (n: number) => Buffer.from('<a>'.repeat(n) + '</a>'.repeat(n));
+  const root = parseXml(nested(1000));
+  assert.equal(xmlDepth(root), 1000);
+  assert.equal(serializeXml(root), `${'<a>'.repeat(999)}<a />${'</a>'.repeat(999)}`);
+  assert.throws(() => parseXml(nested(1001)), XmlDepthError);
+  assert.throws(() => parseXml(nested(50_000)), XmlDepthError);
+  assert.throws(() => parseXml(nested(300), { maxDepth: 256 }), XmlDepthError);
 });

@@ -68,19 +68,34 @@ function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
-/** Parses `bytes` as ElementTree.parse does; throws {@link XmlSyntaxError} with expat's reason and position. */
-export function parseXml(bytes: Uint8Array): XmlElement {
+/**
+ * Parses `bytes` as ElementTree.parse does; throws {@link XmlSyntaxError} with expat's reason and position.
+ * `maxDepth` bounds the nesting the reader follows (default 1000): deeper, it throws
+ * {@link XmlDepthError} where expat would read on (and report a later syntax error first).
+ */
+export function parseXml(bytes: Uint8Array, options: { maxDepth?: number } = {}): XmlElement {
   const bad = invalidUtf8Offset(bytes);
   const source = Buffer.from(bytes.subarray(0, bad < 0 ? bytes.length : bad)).toString('utf8');
-  const reader = new Reader(source);
-  const root = reader.document(bad >= 0);
-  return root;
+  return new Reader(source, options.maxDepth ?? DEFAULT_MAX_DEPTH).document(bad >= 0);
 }
+
+/** Elements nested deeper than the reader's `maxDepth` (which keeps its recursion far from the stack's limit). */
+export class XmlDepthError extends Error {
+  constructor(readonly maxDepth: number) {
+    super(`elements nested deeper than ${maxDepth}`);
+  }
+}
+
+/** Far below a JavaScript stack's limit; the real service cannot store a document deeper than 256 anyway. */
+const DEFAULT_MAX_DEPTH = 1000;
 
 class Reader {
   private pos = 0;
   private sawDoctype = false;
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly maxDepth: number,
+  ) {}
 
   /** The whole document; `truncated` when the bytes after `src` were not UTF-8 (an invalid token there). */
   document(truncated: boolean): XmlElement {
@@ -88,7 +103,7 @@ class Reader {
       if (/^<\?xml[ \t\r\n?]/.test(this.src)) this.xmlDeclaration();
       this.misc(false);
       if (this.pos >= this.src.length) throw this.fail('no element found', this.pos);
-      const root = this.element(new Map([['xml', XML_NAMESPACE]]));
+      const root = this.element(new Map([['xml', XML_NAMESPACE]]), 1);
       this.misc(true);
       if (truncated) throw this.fail('not well-formed (invalid token)', this.pos);
       return root;
@@ -251,7 +266,8 @@ class Reader {
     throw new EndOfInput('no element found', this.src.length);
   }
 
-  private element(scope: Map<string, string>): XmlElement {
+  private element(scope: Map<string, string>, depth: number): XmlElement {
+    if (depth > this.maxDepth) throw new XmlDepthError(this.maxDepth);
     const start = this.pos;
     if (start + 1 >= this.src.length) throw new EndOfInput('unclosed token', start);
     this.pos++; // '<'
@@ -305,11 +321,11 @@ class Reader {
       children: [],
       tail: '',
     };
-    if (!empty) this.content(node, qname, inner);
+    if (!empty) this.content(node, qname, inner, depth);
     return node;
   }
 
-  private content(node: XmlElement, qname: string, scope: Map<string, string>): void {
+  private content(node: XmlElement, qname: string, scope: Map<string, string>, depth: number): void {
     let text = '';
     const flush = () => {
       if (node.children.length === 0) node.text += text;
@@ -343,7 +359,7 @@ class Reader {
         else if (this.src[this.pos + 1] === '!') throw this.fail('not well-formed (invalid token)', this.pos + 2);
         else {
           flush();
-          node.children.push(this.element(scope));
+          node.children.push(this.element(scope, depth + 1));
         }
       } else if (c === '&') text += this.reference();
       else if (c === ']' && this.src.startsWith(']]>', this.pos)) throw this.fail('not well-formed (invalid token)', this.pos + 2);
@@ -477,4 +493,16 @@ export function serializeXml(root: XmlElement): string {
     return isRoot ? body : body + escapeText(element.tail);
   };
   return write(root, true);
+}
+
+/** How deep the tree goes: 1 for a root without children. */
+export function xmlDepth(root: XmlElement): number {
+  let deepest = 0;
+  const stack: [XmlElement, number][] = [[root, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [element, depth] = item;
+    deepest = Math.max(deepest, depth);
+    for (const child of element.children) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

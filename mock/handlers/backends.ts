@@ -8,7 +8,7 @@
  */
 import { apiError, errors } from '../errors.ts';
 import type { SamlConfigRecord } from '../state/index.ts';
-import { parseXml, serializeXml, XmlSyntaxError, type XmlElement } from '../xml.ts';
+import { parseXml, serializeXml, xmlDepth, XmlDepthError, XmlSyntaxError, type XmlElement } from '../xml.ts';
 import { targetUser } from './common.ts';
 import type { Handler, HandlerContext } from './types.ts';
 
@@ -121,15 +121,27 @@ function samlForm(context: HandlerContext, partial: boolean): Map<string, string
   return fields;
 }
 
+/**
+ * The deepest metadata the real service stores: its database's XML type refuses more than 256 nested
+ * elements, a 500 `Unexpected error while processing configuration ((psycopg2.errors.InvalidXmlContent)
+ * ...)` on 25.01, 26.05 and master; the mock refuses it with a 400 (mock/README.md, deliberate differences).
+ */
+const MAX_METADATA_DEPTH = 256;
+
 /** The metadata file read as the service reads it (ElementTree): 400 for an empty file name or XML that does not parse. */
 function readMetadata(tenant: string, file: FormPart): XmlElement {
   if (file.filename === '') throw samlConfigRefused(tenant, 'Empty metadata file provided');
+  const tooDeep = () => samlConfigRefused(tenant, `Invalid XML (elements nested deeper than ${MAX_METADATA_DEPTH})`);
+  let root: XmlElement;
   try {
-    return parseXml(file.bytes);
+    root = parseXml(file.bytes);
   } catch (error) {
     if (error instanceof XmlSyntaxError) throw samlConfigRefused(tenant, `Invalid XML (${error.message})`);
+    if (error instanceof XmlDepthError) throw tooDeep();
     throw error;
   }
+  if (xmlDepth(root) > MAX_METADATA_DEPTH) throw tooDeep();
+  return root;
 }
 
 function domainOfTenant(context: HandlerContext, tenant: string, domainUuid: string): void {
